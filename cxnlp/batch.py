@@ -54,7 +54,7 @@ def classify_file(clf: FeedbackClassifier, source: str | Path, output: str | Pat
     Output rows are ``id``, the input's other columns, then ``lang``, ``status``, one field per label group
     and ``scores``; a predicted field replaces an input column of the same name (``on_replace`` is told).
     """
-    in_fmt = detect_format(source, input_format, default="jsonl")
+    in_fmt = detect_format(source, input_format, default="auto")
     out_fmt = detect_format(output, output_format, default="jsonl")
     if str(source) != "-" and not Path(source).is_file():
         raise DataError(f"no such file: {source}")

@@ -4,6 +4,7 @@ decision threshold per label for multi-label groups."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,12 @@ from typing import Any
 import numpy as np
 
 from cxnlp.artifacts import check_shape, read_arrays, read_json, write_arrays, write_json
-from cxnlp.errors import DataError, ModelFormatError
+from cxnlp.errors import ModelFormatError
 from cxnlp.taxonomy import LabelGroup, Taxonomy
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+MIN_EXAMPLES = 5
+CONSTANT_LOGIT = 30.0
 
 
 @dataclass
@@ -82,32 +85,48 @@ class LinearHeads:
 
 
 # -- fitting (scikit-learn is imported only here) ----------------------------------------------
-def _check_support(group: LabelGroup, Y: np.ndarray) -> None:
+def _support_warnings(group: LabelGroup, Y: np.ndarray) -> np.ndarray:
+    """Positive counts per label; warns about labels too rare to learn."""
     counts = Y.sum(axis=0) if group.is_multi else np.bincount(Y, minlength=len(group.labels))
-    n = Y.shape[0]
     for name, c in zip(group.label_names, counts):
-        if c < 2 or (group.is_multi and n - c < 2):
-            raise DataError(
-                f"label {name!r} of group {group.name!r} has {int(c)} training examples out of {n}; "
-                "a label needs at least 2 examples (and 2 without it). Fix: add examples, or drop the label "
-                "from your taxonomy (a smaller --eval-split also leaves more for training)."
-            )
+        if c < MIN_EXAMPLES:
+            warnings.warn(
+                f"label {name!r} of group {group.name!r} has {int(c)} training examples"
+                + ("; it will never be predicted" if c == 0 else "; its predictions will be unreliable")
+                + ". Fix: add examples, or drop the label from your taxonomy.", stacklevel=4)
+    return counts
+
+
+def _fit_binary(X: Any, y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():  # a label never (or always) present: a constant head
+        return np.zeros(X.shape[1], np.float32), (CONSTANT_LOGIT if y[0] else -CONSTANT_LOGIT)
+    m = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=seed)
+    m.fit(X, y)
+    return m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
 def _fit_one(group: LabelGroup, X: Any, Y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
+    k = len(group.labels)
+    W, b = np.zeros((X.shape[1], k), np.float32), np.full(k, -CONSTANT_LOGIT)
     if group.is_multi:
-        W = np.zeros((X.shape[1], Y.shape[1]), np.float32)
-        b = np.zeros(Y.shape[1])
-        for j in range(Y.shape[1]):
-            m = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=seed)
-            m.fit(X, Y[:, j])
-            W[:, j], b[j] = m.coef_[0], m.intercept_[0]
+        for j in range(k):
+            W[:, j], b[j] = _fit_binary(X, Y[:, j], C, seed)
+        return W, b
+    present = np.unique(Y)
+    if len(present) == 1:
+        b[present[0]] = CONSTANT_LOGIT
         return W, b
     m = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
     m.fit(X, Y)
-    return m.coef_.T.astype(np.float32), m.intercept_.astype(np.float64)
+    if len(present) == 2:  # scikit-learn fits one logit for two classes
+        W[:, present[1]], b[present[0]], b[present[1]] = m.coef_[0], 0.0, m.intercept_[0]
+    else:
+        W[:, present], b[present] = m.coef_.T, m.intercept_
+    return W, b
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
@@ -132,18 +151,14 @@ def fit_heads(X: Any, targets: Mapping[str, np.ndarray], taxonomy: Taxonomy, *, 
     heads = {}
     for g in taxonomy:
         Y = targets[g.name]
-        _check_support(g, Y)
+        _support_warnings(g, Y)
         W, b = _fit_one(g, X, Y, C, seed)
         thresholds = np.full(len(g.labels), 0.5)
         if g.is_multi and cv_folds >= 2 and X.shape[0] >= 4 * cv_folds:
             oof = np.zeros(Y.shape, dtype=np.float64)
             for tr, te in KFold(cv_folds, shuffle=True, random_state=seed).split(np.arange(X.shape[0])):
-                if np.any(Y[tr].sum(axis=0) == 0) or np.any(Y[tr].sum(axis=0) == len(tr)):
-                    oof = None
-                    break
                 Wf, bf = _fit_one(g, X[tr], Y[tr], C, seed)
                 oof[te] = GroupHead(g, Wf, bf, thresholds).proba(X[te])
-            if oof is not None:
-                thresholds = np.array([best_threshold(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
+            thresholds = np.array([best_threshold(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
         heads[g.name] = GroupHead(g, W, b, thresholds)
     return LinearHeads(heads)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,8 @@ CHUNK_ROWS = 1000
 
 
 def detect_format(path: str | Path, explicit: str | None = None, *, default: str = "jsonl") -> str:
-    """File format from an explicit choice or the file extension; ``default`` for stdin/stdout."""
+    """File format from an explicit choice or the file extension; ``default`` for stdin/stdout
+    (``"auto"`` for stdin: JSON lines or plain text, told apart by the first line)."""
     if explicit:
         if explicit not in FORMATS:
             raise DataError(f"unknown format {explicit!r}; choose one of {list(FORMATS)}")
@@ -51,12 +53,17 @@ def iter_records(path: str | Path, fmt: str) -> Iterator[tuple[int, dict[str, An
         return
     f = _open_text(path)
     try:
+        lines: Iterable[str] = f
+        if fmt == "auto":  # stdin without --input-format: JSON lines if it starts with "{", else plain text
+            first = f.readline()
+            fmt = "jsonl" if first.lstrip().startswith("{") else "txt"
+            lines = itertools.chain([first] if first else [], f)
         if fmt in ("csv", "tsv"):
-            yield from _iter_csv(f, "\t" if fmt == "tsv" else ",", path)
+            yield from _iter_csv(lines, "\t" if fmt == "tsv" else ",", path)
         elif fmt == "jsonl":
-            yield from _iter_jsonl(f, path)
+            yield from _iter_jsonl(lines, path)
         else:
-            for i, line in enumerate(f, 1):
+            for i, line in enumerate(lines, 1):
                 yield i, {"text": line.rstrip("\r\n")}
     except UnicodeDecodeError as e:
         raise DataError(f"not UTF-8 text ({e.reason} at byte {e.start}); re-save the file as UTF-8", source=str(path)) from None
@@ -65,7 +72,7 @@ def iter_records(path: str | Path, fmt: str) -> Iterator[tuple[int, dict[str, An
             f.close()
 
 
-def _iter_csv(f: TextIO, delimiter: str, path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _iter_csv(f: Iterable[str], delimiter: str, path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     csv.field_size_limit(2**31 - 1)
     reader = csv.DictReader(f, delimiter=delimiter)
     try:
@@ -79,7 +86,7 @@ def _iter_csv(f: TextIO, delimiter: str, path: str | Path) -> Iterator[tuple[int
         raise DataError(f"malformed CSV: {e}", row=reader.line_num, source=str(path)) from None
 
 
-def _iter_jsonl(f: TextIO, path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _iter_jsonl(f: Iterable[str], path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     for i, line in enumerate(f, 1):
         if not line.strip():
             continue
