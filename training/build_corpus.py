@@ -31,8 +31,7 @@ def main() -> None:
         raise SystemExit(f"duplicate ids: {sorted(dupes)[:10]}")
     records.sort(key=lambda r: (r["lang"], r["id"]))
     with open(OUT, "w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps({k: r[k] for k in FIELDS if k in r}, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps({k: r[k] for k in FIELDS if k in r}, ensure_ascii=False) + "\n" for r in records)
     print(f"wrote {len(records)} items to {OUT.relative_to(HERE.parent)}")
 
 

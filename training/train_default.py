@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_training_data(args.data, id_col="id")
-    clf, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed)
+    _clf, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed)
     if report is not None:
         print(format_report(report))
     card = Path(args.out) / "README.md"

@@ -19,9 +19,27 @@ from cxnlp.artifacts import check_shape, read_arrays, read_json, write_arrays, w
 from cxnlp.errors import ModelFormatError, NotFittedError
 from cxnlp.preprocessing import tokenize
 
+_CACHE_SIZE = 200_000
+
 
 def _word_features(tokens: list[str]) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def _tfidf(rows: list[list[int]], idf: np.ndarray) -> Any:
+    """CSR matrix of sublinear TF x IDF from per-row feature ids, rows L2-normalised."""
+    from scipy.sparse import csr_matrix
+
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    ids = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
+    X = csr_matrix((np.ones(len(ids), np.float32), (np.repeat(np.arange(len(rows)), lengths), ids)),
+                   shape=(len(rows), len(idf)))
+    X.sum_duplicates()
+    X.data = ((1.0 + np.log(X.data)) * idf[X.indices]).astype(np.float32)
+    row_of = np.repeat(np.arange(len(rows)), np.diff(X.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=X.data.astype(np.float64) ** 2, minlength=len(rows)))
+    X.data /= norms[row_of].astype(np.float32)
+    return X
 
 
 def _char_features(tokens: list[str], lo: int, hi: int) -> list[str]:
@@ -47,10 +65,14 @@ class LexicalEncoder:
         self.vocab_: dict[str, list[str]] | None = None
         self.idf_: dict[str, np.ndarray] | None = None
         self._index: dict[str, dict[str, int]] = {}
+        self._char_cache: dict[str, list[int]] = {}
 
     # -- features -------------------------------------------------------------------------------
+    def _tokens(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[str]]:
+        return [[t.lower() for t in toks] for toks in tokenize(list(texts), list(langs))]
+
     def _blocks(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[list[str]]]:
-        tokens = [[t.lower() for t in toks] for toks in tokenize(list(texts), list(langs))]
+        tokens = self._tokens(texts, langs)
         lo, hi = self.char_ngrams
         return {"word": [_word_features(t) for t in tokens], "char": [_char_features(t, lo, hi) for t in tokens]}
 
@@ -73,6 +95,7 @@ class LexicalEncoder:
     def _build_index(self) -> None:
         assert self.vocab_ is not None
         self._index = {b: {f: i for i, f in enumerate(v)} for b, v in self.vocab_.items()}
+        self._char_cache = {}
 
     @property
     def dim(self) -> int:
@@ -82,29 +105,27 @@ class LexicalEncoder:
 
     def transform(self, texts: Sequence[str], langs: Sequence[str]) -> Any:
         """CSR matrix (n_texts, dim): sublinear TF x IDF, each block L2-normalised."""
-        from scipy.sparse import csr_matrix
+        from scipy.sparse import hstack
 
         if self.vocab_ is None or self.idf_ is None:
             raise NotFittedError("LexicalEncoder is not fitted; call fit() first")
-        indptr, indices, values, nnz = [0], [], [], 0
-        blocks = self._blocks(texts, langs)
-        offsets = {"word": 0, "char": len(self.vocab_["word"])}
-        for row in range(len(texts)):
-            for block in ("word", "char"):
-                index, idf = self._index[block], self.idf_[block]
-                counts = Counter(i for i in map(index.get, blocks[block][row]) if i is not None)
-                if not counts:
-                    continue
-                ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-                w = (1.0 + np.log(tf)) * idf[ids]
-                indices.append(ids + offsets[block])
-                values.append(w / np.linalg.norm(w))
-                nnz += len(ids)
-            indptr.append(nnz)
-        data = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
-        idx = np.concatenate(indices) if indices else np.zeros(0, np.int64)
-        return csr_matrix((data, idx, np.asarray(indptr, dtype=np.int64)), shape=(len(texts), self.dim))
+        tokens = self._tokens(texts, langs)
+        word_index = self._index["word"]
+        word_ids = [[i for i in map(word_index.get, _word_features(t)) if i is not None] for t in tokens]
+        char_ids = [[i for tok in t for i in self._char_ids(tok)] for t in tokens]
+        parts = [_tfidf(word_ids, self.idf_["word"]), _tfidf(char_ids, self.idf_["char"])]
+        return hstack(parts, format="csr", dtype=np.float32)
+
+    def _char_ids(self, token: str) -> list[int]:
+        """Vocabulary ids of one token's character n-grams, cached: feedback repeats its words a lot."""
+        ids = self._char_cache.get(token)
+        if ids is None:
+            if len(self._char_cache) > _CACHE_SIZE:
+                self._char_cache.clear()
+            index = self._index["char"]
+            lo, hi = self.char_ngrams
+            ids = self._char_cache[token] = [i for i in map(index.get, _char_features([token], lo, hi)) if i is not None]
+        return ids
 
     # -- persistence ---------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
