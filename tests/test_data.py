@@ -78,3 +78,18 @@ def test_explicit_taxonomy_is_enforced():
     tax = Taxonomy.from_dict({"groups": [{"name": "tone", "kind": "single", "labels": ["calm", "angry"]}]})
     with pytest.raises(DataError, match="unknown label 'happy'"):
         records_to_training_data([{"text": "x", "tone": "happy"}], taxonomy=tax)
+
+
+def test_datasets_and_pandas_inputs_give_the_same_training_data(records):
+    import datasets
+    import pandas as pd
+
+    from cxnlp.train.data import as_training_data
+
+    rows = [{k: r[k] for k in ("text", "sentiment", "themes", "drivers")} for r in records[:20]]
+    from_records = as_training_data(rows)
+    from_dataset = as_training_data(datasets.Dataset.from_list(rows))
+    from_frame = as_training_data(pd.DataFrame(rows))
+    assert from_dataset.texts == from_records.texts == from_frame.texts
+    assert from_dataset.labels == from_records.labels == from_frame.labels
+    assert from_dataset.digest() == from_records.digest()
