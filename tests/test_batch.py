@@ -84,3 +84,41 @@ def test_unknown_output_format(fitted, tmp_path):
     src.write_text("a\n", encoding="utf-8")
     with pytest.raises(DataError, match="cannot tell the format"):
         classify_file(fitted, src, tmp_path / "out.xlsx")
+
+
+def test_streams_in_chunks_without_reading_ahead(fitted, tmp_path, monkeypatch):
+    """An endless input is classified chunk by chunk: each write happens before the next chunk is read."""
+    from cxnlp import batch
+
+    state = {"read": 0, "reads_at_write": []}
+
+    def endless(path, fmt):
+        while True:
+            state["read"] += 1
+            yield state["read"], {"text": "Jonotin tunnin"}
+
+    class Stop(Exception):
+        pass
+
+    class Writer:
+        def __init__(self, *a):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def write(self, rows):
+            state["reads_at_write"].append(state["read"])
+            if len(state["reads_at_write"]) == 3:
+                raise Stop
+
+    monkeypatch.setattr(batch, "iter_records", endless)
+    monkeypatch.setattr(batch, "RecordWriter", Writer)
+    src = tmp_path / "in.jsonl"
+    src.write_text("", encoding="utf-8")
+    with pytest.raises(Stop):
+        classify_file(fitted, src, tmp_path / "out.jsonl", chunk_rows=50)
+    assert state["reads_at_write"] == [50, 100, 150]

@@ -93,3 +93,14 @@ def test_datasets_and_pandas_inputs_give_the_same_training_data(records):
     assert from_dataset.texts == from_records.texts == from_frame.texts
     assert from_dataset.labels == from_records.labels == from_frame.labels
     assert from_dataset.digest() == from_records.digest()
+
+
+def test_parquet_training_file_with_list_columns(tmp_path, records):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{k: r[k] for k in ("text", "sentiment", "themes", "drivers")} for r in records[:10]]
+    path = tmp_path / "train.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    data = load_training_data(path)
+    assert data.texts == [r["text"] for r in rows] and data.labels["themes"] == [r["themes"] for r in rows]

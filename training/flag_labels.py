@@ -16,33 +16,18 @@ import json
 from pathlib import Path
 
 import numpy as np
+from crossval import out_of_fold_predictions
 
-from cxnlp.classifier import FeedbackClassifier
-from cxnlp.train.data import load_training_data
+from cxnlp.results import Prediction
+from cxnlp.train.data import TrainingData, load_training_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def out_of_fold_proba(data, folds: int, seed: int) -> dict[str, np.ndarray]:
-    from sklearn.model_selection import KFold
-
-    n = len(data)
-    out: dict[str, np.ndarray] = {g.name: np.zeros((n, len(g.labels))) for g in data.taxonomy}
-    for k, (tr, te) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)), 1):
-        clf = FeedbackClassifier(taxonomy=data.taxonomy, seed=seed, cv_folds=3).fit(data.subset(tr))
-        P = clf.predict_proba([data.texts[i] for i in te])
-        col = 0
-        for g in data.taxonomy:
-            out[g.name][te] = P[:, col : col + len(g.labels)]
-            col += len(g.labels)
-        print(f"fold {k}/{folds} done")
-    return out
-
-
-def flags_for(data, proba: dict[str, np.ndarray], i: int, confidence: float) -> list[str]:
+def flags_for(data: TrainingData, pred: Prediction, i: int, confidence: float) -> list[str]:
     reasons = []
     for g in data.taxonomy:
-        p, gold = proba[g.name][i], data.labels[g.name][i]
+        p, gold = np.array([pred.scores[lab] for lab in g.label_names]), data.labels[g.name][i]
         if not g.is_multi:
             j = int(p.argmax())
             if g.label_names[j] != gold and p[j] >= confidence:
@@ -66,12 +51,12 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_training_data(args.corpus, id_col="id")
-    proba = out_of_fold_proba(data, args.folds, args.seed)
+    preds = out_of_fold_predictions(data, args.folds, args.seed, cv_folds=3)
     records = {json.loads(line)["id"]: json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines()}
     n = 0
     with open(args.out, "w", encoding="utf-8") as f:
         for i, item_id in enumerate(data.ids):
-            reasons = flags_for(data, proba, i, args.confidence)
+            reasons = flags_for(data, preds[i], i, args.confidence)
             if reasons:
                 n += 1
                 f.write(json.dumps({**records[item_id], "flags": reasons}, ensure_ascii=False) + "\n")
