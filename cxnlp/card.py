@@ -39,7 +39,8 @@ def render_card(meta: dict[str, Any], config: dict[str, Any], taxonomy: Taxonomy
     if metrics and "held_out" in metrics:
         split = metrics.get("split", {})
         out.append(f"Trained on {split.get('n_train')} rows, scored on {split.get('n_eval')} held-out rows "
-                   f"(fraction {split.get('eval_fraction')}, seed {split.get('seed')}).")
+                   f"(fraction {split.get('eval_fraction')}, seed {split.get('seed')})."
+                   + (" The saved model was then refitted on all rows." if split.get("refit_on_all_rows") else ""))
         out += [""] + _metrics_table(metrics["held_out"])
     else:
         out.append("No held-out evaluation was recorded (trained on all rows).")

@@ -84,3 +84,15 @@ def test_train_own_label_column(runner, tmp_path):
     result = runner.invoke(main, ["train", str(data), "--out", str(tmp_path / "m"), "--label-col", "team"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "m" / "taxonomy.json").read_text())["groups"][0]["labels"][0]["name"] == "billing"
+
+
+def test_train_refit_full_keeps_split_metrics(runner, records, tmp_path):
+    data = write_jsonl(tmp_path / "train.jsonl", records)
+    out = tmp_path / "model"
+    result = runner.invoke(main, ["train", str(data), "--out", str(out), "--refit-full"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert meta["training"]["n_train"] == len(records)
+    assert metrics["split"]["n_train"] == len(records) - metrics["split"]["n_eval"]
+    assert "refitted on all rows" in (out / "README.md").read_text()

@@ -2,7 +2,7 @@
 """Reproduce the bundled default model (models/default) from the project's corpus.
 
     python training/build_corpus.py      # merge corpus slices into training/data/corpus.jsonl
-    python training/train_default.py     # train, evaluate on a held-out 20 %, write models/default
+    python training/train_default.py     # evaluate on a held-out 20 %, refit on all, write models/default
 
 The held-out split is of the project's own (synthetic) corpus: it measures fit to that corpus, not
 accuracy on real customer text. Real-text scores come from ../shared/eval (see README).
@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_training_data(args.data, id_col="id")
-    _clf, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed)
+    _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True)
     if report is not None:
         print(format_report(report))
     card = Path(args.out) / "README.md"

@@ -15,6 +15,8 @@ from cxnlp.io import FORMATS
 @click.option("-o", "--out", required=True, help="Directory to write the model to.")
 @click.option("--eval-split", default=0.2, show_default=True, type=float,
               help="Fraction held out for evaluation; 0 trains on everything and reports nothing.")
+@click.option("--refit-full", is_flag=True,
+              help="After evaluating on the held-out split, refit on all rows for the saved model.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed for the split and the fit.")
 @click.option("--text-col", default="text", show_default=True, help="Column holding the text.")
 @click.option("--label-col", "label_cols", multiple=True,
@@ -26,7 +28,7 @@ from cxnlp.io import FORMATS
 @click.option("--input-format", type=click.Choice(FORMATS), default=None, help="Override the format from the extension.")
 @click.option("--json", "as_json", is_flag=True, help="Print held-out metrics as JSON.")
 @user_errors
-def train(data: str, out: str, eval_split: float, seed: int, text_col: str, label_cols: tuple[str, ...],
+def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, text_col: str, label_cols: tuple[str, ...],
           taxonomy_path: str | None, encoder: str, C: float, input_format: str | None, as_json: bool) -> None:
     """Train a model on DATA (CSV/TSV/JSONL/Parquet with a text column and label columns).
 
@@ -42,7 +44,8 @@ def train(data: str, out: str, eval_split: float, seed: int, text_col: str, labe
     dataset = load_training_data(data, text_col=text_col, taxonomy=taxonomy, label_cols=label_cols or None,
                                  input_format=input_format)
     click.echo(f"training on {len(dataset)} rows, groups {dataset.taxonomy.group_names}", err=True)
-    _clf, report = run_train(dataset, out, eval_split=eval_split, seed=seed, encoder=encoder, C=C)
+    _clf, report = run_train(dataset, out, eval_split=eval_split, seed=seed, refit_full=refit_full,
+                               encoder=encoder, C=C)
     if report is not None:
         click.echo(json.dumps(report.to_dict(), indent=1) if as_json else format_report(report))
     click.echo(f"model saved to {out}", err=True)

@@ -44,10 +44,11 @@ def evaluate(clf: FeedbackClassifier, data: TrainingData) -> EvaluationReport:
 
 
 def train(data: TrainingData, out: str | Path | None, *, eval_split: float = 0.2, seed: int = 0,
-          **classifier_options: Any) -> tuple[FeedbackClassifier, EvaluationReport | None]:
+          refit_full: bool = False, **classifier_options: Any) -> tuple[FeedbackClassifier, EvaluationReport | None]:
     """Fit on a training split, evaluate on the held-out split, save to ``out`` with metrics and a model card.
 
-    ``eval_split=0`` fits on all rows and reports no metrics.
+    ``eval_split=0`` fits on all rows and reports no metrics. ``refit_full`` evaluates on the split, then
+    refits on all rows for the saved model (its metrics describe the split fit, and say so).
     """
     if eval_split:
         train_data, eval_data = split(data, eval_split, seed)
@@ -56,8 +57,11 @@ def train(data: TrainingData, out: str | Path | None, *, eval_split: float = 0.2
     clf = FeedbackClassifier(taxonomy=data.taxonomy, seed=seed, **classifier_options).fit(train_data)
     report = evaluate(clf, eval_data) if eval_data is not None else None
     if report is not None:
-        clf.metrics_ = {"split": {"eval_fraction": eval_split, "seed": seed, "n_train": len(train_data),
-                                  "n_eval": len(eval_data)}, "held_out": report.to_dict()}
+        metrics = {"split": {"eval_fraction": eval_split, "seed": seed, "n_train": len(train_data),
+                             "n_eval": len(eval_data), "refit_on_all_rows": refit_full}, "held_out": report.to_dict()}
+        if refit_full:
+            clf = FeedbackClassifier(taxonomy=data.taxonomy, seed=seed, **classifier_options).fit(data)
+        clf.metrics_ = metrics
     if out is not None:
         clf.save(out)
     return clf, report
