@@ -78,6 +78,11 @@ def _mf1(dev: dict, lang: str, group: str) -> float:
     return dev[lang][group]["macro_f1"]
 
 
+def _ece(dev: dict) -> str:
+    ece = dev.get("ece")
+    return " / ".join(f"{ece[g]:.3f}" for g in ("sentiment", "themes", "drivers")) if ece else "n/a"
+
+
 def selection_score(dev: dict) -> float:
     """Mean dev macro-F1 over themes and drivers and both languages: how the default is chosen."""
     return sum(_mf1(dev, lang, g) for lang in ("fi", "en") for g in ("themes", "drivers")) / 4
@@ -103,14 +108,14 @@ def main() -> None:
     print("Dev-set macro-F1 (sentiment / themes / drivers), selection score = mean of themes and drivers "
           "over both languages.\n")
     print("| model | fi sent | fi themes | fi drivers | en sent | en themes | en drivers | selection | train s "
-          "| texts/s (1k) | texts/s (10k) | peak MB | size MB |")
-    print("|---|" + "---|" * 12)
+          "| texts/s (1k) | texts/s (10k) | peak MB | size MB | ECE sent / themes / drivers |")
+    print("|---|" + "---|" * 13)
     for r in results:
         d = r["dev"]
         cells = [_mf1(d, lang, g) for lang in ("fi", "en") for g in ("sentiment", "themes", "drivers")]
         print(f"| {r['name']} | " + " | ".join(f"{c:.3f}" for c in cells) + f" | {selection_score(d):.3f} | "
               f"{r['train_s']:.0f} | {r['texts_per_s_1000']:.0f} | {r['texts_per_s_10000']:.0f} | "
-              f"{r['peak_rss_mb']:.0f} | {r['size_mb']:.1f} |")
+              f"{r['peak_rss_mb']:.0f} | {r['size_mb']:.1f} | {_ece(d)} |")
     if args.crosslingual:
         print("\n## Cross-lingual transfer\n")
         print("| model | trained on | fi sent | fi themes | fi drivers | en sent | en themes | en drivers |")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +26,23 @@ def load_scorer(dev_dir: Path) -> Any:
     return module
 
 
-def score_model(model: str | None, dev_path: Path) -> dict[str, Any]:
-    import cxnlp
-    from cxnlp.batch import classify_file
+def score_clf(clf: Any, dev_path: Path) -> dict[str, Any]:
+    """The dev scorer's figures for a loaded classifier, plus expected calibration error per group."""
+    from cxnlp.train.metrics import expected_calibration_error
 
     scorer = load_scorer(dev_path.parent)
-    clf = cxnlp.load(model)
-    with tempfile.TemporaryDirectory() as tmp:
-        pred_path = Path(tmp) / "pred.jsonl"
-        classify_file(clf, dev_path, pred_path, id_col="id")
-        preds = {str(p["id"]): p for p in scorer.read(pred_path)}
-    return scorer.score(scorer.read(dev_path), preds)
+    gold = scorer.read(dev_path)
+    preds = clf.predict([g["text"] for g in gold], ids=[g["id"] for g in gold])
+    res = scorer.score(gold, {str(p.id): p.to_dict() for p in preds})
+    groups = {name: [g[name] for g in gold] for name in ("sentiment", "themes", "drivers")}
+    res["ece"] = expected_calibration_error(clf.taxonomy_, groups, preds)
+    return res
+
+
+def score_model(model: str | None, dev_path: Path) -> dict[str, Any]:
+    import cxnlp
+
+    return score_clf(cxnlp.load(model), dev_path)
 
 
 def row(name: str, res: dict[str, Any]) -> str:

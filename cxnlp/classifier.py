@@ -59,12 +59,23 @@ class FeedbackClassifier:
         data = X if isinstance(X, TrainingData) and y is None else as_training_data(X, y, taxonomy=self.taxonomy)
         texts = [normalize(t) for t in data.texts]
         langs = [detect_language(t) for t in texts]
-        encoder = make_encoder(self.encoder, **self.encoder_options).fit(texts, langs)
-        features = encoder.transform(texts, langs)
-        self.heads_ = fit_heads(features, data.targets(), data.taxonomy, C=self.C, cv_folds=self.cv_folds, seed=self.seed)
-        self.encoder_, self.taxonomy_ = encoder, data.taxonomy
+        if self.encoder == "transformer":  # fine-tune the encoder itself; heads come out of the same training
+            from cxnlp.transformer.finetune import FineTuneConfig, fine_tune
+
+            cfg = FineTuneConfig.from_options({"seed": self.seed, **self.encoder_options})
+            normalised = TrainingData(texts, data.labels, data.taxonomy, data.ids)
+            self.encoder_, self.heads_, self.history_ = fine_tune(normalised, cfg)
+        else:
+            encoder = make_encoder(self.encoder, **self.encoder_options).fit(texts, langs)
+            features = encoder.transform(texts, langs)
+            self.heads_ = fit_heads(features, data.targets(), data.taxonomy, C=self.C, cv_folds=self.cv_folds,
+                                    seed=self.seed)
+            self.encoder_ = encoder
+        self.taxonomy_ = data.taxonomy
         self.training_info_ = {"n_train": len(texts), "data_hash": data.digest(),
                                "languages": {k: langs.count(k) for k in sorted(set(langs))}}
+        if hasattr(self, "history_"):
+            self.training_info_["fine_tuning"] = self.history_
         self.metrics_: dict[str, Any] | None = None
         return self
 
@@ -146,7 +157,7 @@ class FeedbackClassifier:
         self.encoder_.save(directory / "encoder")
         self.heads_.save(directory / "heads")
         config = {"encoder": self.encoder_.name,
-                  "classifier": {"C": self.C, "cv_folds": self.cv_folds, "seed": self.seed,
+                  "classifier": {"family": self.encoder, "C": self.C, "cv_folds": self.cv_folds, "seed": self.seed,
                                  "encoder_options": self.encoder_options, "batch_size": self.batch_size}}
         write_model_files(directory, config=config, taxonomy=self.taxonomy_, extra_meta={"training": self.training_info_})
         if self.metrics_ is not None:
@@ -166,7 +177,7 @@ class FeedbackClassifier:
         directory = resolve_model_path(path)
         meta, config, taxonomy = read_model_files(directory)
         settings = config["classifier"]
-        clf = cls(encoder=config["encoder"].split("/")[0], taxonomy=taxonomy, C=settings.get("C", 4.0),
+        clf = cls(encoder=settings.get("family", config["encoder"].split("/")[0]), taxonomy=taxonomy, C=settings.get("C", 4.0),
                   cv_folds=settings.get("cv_folds", 5), seed=settings.get("seed", 0),
                   encoder_options=settings.get("encoder_options"), batch_size=settings.get("batch_size", 256))
         clf.encoder_ = load_encoder(config["encoder"], directory / "encoder")

@@ -133,3 +133,18 @@ def test_labels_without_examples_warn_and_are_never_predicted():
     with pytest.warns(UserWarning, match="'staff_attitude' of group 'drivers' has 0 training examples"):
         clf = FeedbackClassifier(cv_folds=0, encoder_options={"min_df": 1}).fit(rows)
     assert clf.predict("hyvä").drivers == ()
+
+
+def test_expected_calibration_error():
+    from cxnlp.train.metrics import expected_calibration_error
+
+    tax = cxnlp.default_taxonomy()
+    scores = {"positive": 0.9, "neutral": 0.05, "negative": 0.03, "mixed": 0.02, "efficiency": 0.8, "ease": 0.1,
+              "emotion": 0.5, "staff_attitude": 0.1, "unfriendly_service": 0.1, "lack_of_trust": 0.1,
+              "lack_of_competence": 0.1}
+    preds = [Prediction("fi", {}, scores)] * 10
+    gold = {"sentiment": ["positive"] * 9 + ["negative"], "themes": [["efficiency"]] * 10, "drivers": [[]] * 10}
+    ece = expected_calibration_error(tax, gold, preds)
+    assert ece["sentiment"] == 0.0  # 90 % confident, 90 % right
+    assert ece["themes"] == pytest.approx((0.2 + 0.1 + 0.5) / 3, abs=1e-3)
+    assert ece["drivers"] == pytest.approx(0.1, abs=1e-3)

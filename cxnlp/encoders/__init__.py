@@ -74,6 +74,13 @@ def _hybrid() -> type:
     return HybridEncoder
 
 
+def _hf() -> type:
+    from cxnlp.encoders.hf import HFEncoder
+
+    return HFEncoder
+
+
 register("lexical/1", _lexical)
 register("e5/1", _e5)
 register("hybrid/1", _hybrid)
+register("hf/1", _hf)

@@ -103,3 +103,30 @@ def format_report(report: EvaluationReport) -> str:
             parts.append(f"{lang} (n={r.n}): " + ", ".join(f"{g.group} macro-F1 {g.macro_f1:.3f}" for g in r.groups))
         lines.append("by detected language: " + "; ".join(parts))
     return "\n".join(lines)
+
+
+def expected_calibration_error(taxonomy: Taxonomy, gold: dict[str, Sequence[Any]], preds: Sequence[Prediction],
+                               bins: int = 10) -> dict[str, float]:
+    """ECE per group: for single-label groups the top probability against accuracy; for multi-label groups
+    every label's probability against whether the label is present. Empty predictions are skipped."""
+    import numpy as np
+
+    out = {}
+    for g in taxonomy:
+        conf, hit = [], []
+        for value, p in zip(gold[g.name], preds):
+            if p.is_empty:
+                continue
+            if g.is_multi:
+                for lab in g.label_names:
+                    conf.append(p.scores[lab])
+                    hit.append(lab in (value or ()))
+            else:
+                best = max(g.label_names, key=lambda lab: p.scores[lab])
+                conf.append(p.scores[best])
+                hit.append(best == value)
+        c, h = np.asarray(conf), np.asarray(hit, dtype=float)
+        edges = np.minimum((c * bins).astype(int), bins - 1)
+        out[g.name] = round(float(sum(abs(c[edges == b].mean() - h[edges == b].mean()) * (edges == b).sum()
+                                      for b in range(bins) if (edges == b).any()) / max(len(c), 1)), 4)
+    return out
