@@ -35,6 +35,14 @@ def read_json(path: Path, required: Iterable[str] = ()) -> dict[str, Any]:
     return data
 
 
+def read_component_config(directory: Path, name: str, required: Iterable[str] = ()) -> dict[str, Any]:
+    """A component's ``config.json``, checked to be written by the component ``name`` (e.g. ``"lexical/1"``)."""
+    config = read_json(directory / "config.json", ["name", *required])
+    if config["name"] != name:
+        raise ModelFormatError(f"{directory}: component is {config['name']!r}, expected {name!r}")
+    return config
+
+
 def write_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     with open(path, "wb") as f:
         np.savez(f, **{k: np.ascontiguousarray(v) for k, v in arrays.items()})

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from cxnlp.artifacts import read_json, write_json
-from cxnlp.errors import MissingDependencyError, ModelFormatError
+from cxnlp.artifacts import read_component_config, write_json
+from cxnlp.errors import MissingDependencyError
 
 _MODELS: dict[str, Any] = {}
 PREFIXES = ("query", "passage")
@@ -68,7 +68,5 @@ class E5Encoder:
 
     @classmethod
     def load(cls, directory: Path) -> E5Encoder:
-        config = read_json(directory / "config.json", ["name", "prefix", "variant"])
-        if config["name"] != cls.name:
-            raise ModelFormatError(f"{directory}: encoder is {config['name']!r}, expected {cls.name!r}")
+        config = read_component_config(directory, cls.name, ["prefix", "variant"])
         return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 64))

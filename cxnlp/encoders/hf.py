@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from cxnlp.artifacts import read_json, write_json
+from cxnlp.artifacts import read_component_config, write_json
 from cxnlp.errors import MissingDependencyError, ModelFormatError
 
 
@@ -156,9 +156,7 @@ class HFEncoder:
 
     @classmethod
     def load(cls, directory: Path) -> HFEncoder:
-        config = read_json(directory / "config.json", ["name", "prefix", "max_length"])
-        if config["name"] != cls.name:
-            raise ModelFormatError(f"{directory}: encoder is {config['name']!r}, expected {cls.name!r}")
+        config = read_component_config(directory, cls.name, ["prefix", "max_length"])
         if not (directory / "model" / "config.json").is_file():
             raise ModelFormatError(f"{directory}: the encoder's weights (model/) are missing")
         enc = cls(str(directory / "model"), prefix=config["prefix"], max_length=config["max_length"],

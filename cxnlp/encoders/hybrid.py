@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from cxnlp.artifacts import read_json, write_json
+from cxnlp.artifacts import read_component_config, write_json
 from cxnlp.encoders.e5 import E5Encoder
 from cxnlp.encoders.lexical import LexicalEncoder
-from cxnlp.errors import ModelFormatError
 
 
 class HybridEncoder:
@@ -51,9 +50,7 @@ class HybridEncoder:
 
     @classmethod
     def load(cls, directory: Path) -> HybridEncoder:
-        config = read_json(directory / "config.json", ["name", "dense_weight"])
-        if config["name"] != cls.name:
-            raise ModelFormatError(f"{directory}: encoder is {config['name']!r}, expected {cls.name!r}")
+        config = read_component_config(directory, cls.name, ["dense_weight"])
         enc = cls(dense_weight=config["dense_weight"])
         enc.lexical = LexicalEncoder.load(directory / "lexical")
         enc.e5 = E5Encoder.load(directory / "e5")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cxnlp.artifacts import check_shape, read_arrays, read_json, write_arrays, write_json
+from cxnlp.artifacts import check_shape, read_arrays, read_component_config, read_json, write_arrays, write_json
 from cxnlp.errors import ModelFormatError, NotFittedError
 from cxnlp.preprocessing import tokenize
 
@@ -142,9 +142,7 @@ class LexicalEncoder:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalEncoder:
-        config = read_json(directory / "config.json", ["name", "char_ngrams", "min_df"])
-        if config["name"] != cls.name:
-            raise ModelFormatError(f"{directory}: encoder is {config['name']!r}, expected {cls.name!r}")
+        config = read_component_config(directory, cls.name, ["char_ngrams", "min_df"])
         enc = cls(**{k: v for k, v in config.items() if k != "name"})
         vocab = read_json(directory / "vocab.json", ["word", "char"])
         arrays = read_arrays(directory / "idf.npz", ["idf_word", "idf_char"])
