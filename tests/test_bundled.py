@@ -1,5 +1,7 @@
 """The bundled default model loads from the package and classifies."""
 
+import pytest
+
 import cxnlp
 from cxnlp.persistence import bundled_models_dir, read_model_files
 
@@ -12,10 +14,17 @@ def test_default_model_loads_and_predicts():
     assert all(p.status == "ok" for p in preds)
 
 
-def test_default_model_directory_is_valid_and_documented():
-    directory = bundled_models_dir() / "default"
+@pytest.mark.parametrize("name, encoder", [("default", "hybrid/1"), ("lexical", "lexical/1")])
+def test_bundled_model_directories_are_valid_and_documented(name, encoder):
+    directory = bundled_models_dir() / name
     meta, config, _ = read_model_files(directory)
-    assert meta["cxnlp_version"] and config["encoder"] == "lexical/1"
+    assert meta["cxnlp_version"] and config["encoder"] == encoder
     assert (directory / "metrics.json").is_file()
     card = (directory / "README.md").read_text(encoding="utf-8")
-    assert "Training data" in card and "No real customer texts" in card
+    assert "Training data" in card and "No real customer texts" in card and "dev set" in card
+
+
+def test_fast_lexical_model_by_name():
+    clf = cxnlp.load("lexical")
+    assert clf.encoder_.name == "lexical/1"
+    assert clf.predict("Kuski oli tyly").lang == "fi"

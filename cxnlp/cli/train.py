@@ -38,6 +38,8 @@ from cxnlp.io import FORMATS
 @click.option("--device", default="auto", show_default=True, help="Transformer: cpu, cuda, cuda:N or auto.")
 @click.option("--mixed-precision/--no-mixed-precision", default=True, show_default=True,
               help="Transformer: bf16/fp16 autocast on CUDA (ignored on CPU).")
+@click.option("--freeze-embeddings", is_flag=True,
+              help="Transformer: keep the word-embedding matrix fixed (much faster on CPU for large vocabularies).")
 @click.option("--prefix", default="", help="Text prefix the base model expects, e.g. 'query: ' for e5 models.")
 @click.option("--C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the heads.")
 @click.option("--input-format", type=click.Choice(FORMATS), default=None, help="Override the format from the extension.")
@@ -45,7 +47,8 @@ from cxnlp.io import FORMATS
 @user_errors
 def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, text_col: str, label_cols: tuple[str, ...],
           taxonomy_path: str | None, encoder: str, backend: str, base_model: str | None, epochs: int, batch_size: int,
-          learning_rate: float, max_length: int, grad_accum: int, device: str, mixed_precision: bool, prefix: str,
+          learning_rate: float, max_length: int, grad_accum: int, device: str, mixed_precision: bool,
+          freeze_embeddings: bool, prefix: str,
           C: float, input_format: str | None, as_json: bool) -> None:
     """Train a model on DATA (CSV/TSV/JSONL/Parquet with a text column and label columns).
 
@@ -59,7 +62,8 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
 
     encoder, options = _encoder_options(backend, encoder, base_model, prefix, epochs=epochs, batch_size=batch_size,
                                         learning_rate=learning_rate, max_length=max_length, grad_accum=grad_accum,
-                                        device=device, mixed_precision=mixed_precision)
+                                        device=device, mixed_precision=mixed_precision,
+                                        freeze_embeddings=freeze_embeddings)
     taxonomy = Taxonomy.from_json(taxonomy_path) if taxonomy_path else None
     dataset = load_training_data(data, text_col=text_col, taxonomy=taxonomy, label_cols=label_cols or None,
                                  input_format=input_format)
