@@ -128,9 +128,12 @@ def fine_tune(data: TrainingData, cfg: FineTuneConfig) -> tuple[HFEncoder, Linea
     val_idx, train_idx = sorted(order[:n_val]), sorted(order[n_val:])
 
     columns = {"text": [cfg.prefix + t for t in data.texts]}
-    ds = Dataset.from_dict(columns).map(
-        lambda b: tok(b["text"], truncation=True, max_length=cfg.max_length), batched=True, remove_columns=["text"])
-    lengths = [len(x) for x in ds["input_ids"]]
+    def tokenize(batch: dict[str, list[str]]) -> dict[str, list[Any]]:
+        enc = tok(batch["text"], truncation=True, max_length=cfg.max_length)
+        return {"input_ids": enc["input_ids"], "length": [len(x) for x in enc["input_ids"]]}
+
+    ds = Dataset.from_dict(columns).map(tokenize, batched=True, remove_columns=["text"])
+    lengths = list(ds["length"])
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
 
     def collate(rows: list[int]) -> tuple[Any, Any]:
