@@ -2,7 +2,8 @@
 
     >>> import cxnlp
     >>> clf = cxnlp.load()
-    >>> clf.predict("Jonotin 40 minuuttia ja virkailija oli tyly.").drivers
+    >>> clf.predict("Kuski heitti paketin pihalle ja tiuski kun kysyin.").drivers
+    ('unfriendly_service',)
 """
 
 __version__ = "0.1.0"
