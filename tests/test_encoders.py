@@ -35,3 +35,24 @@ def test_hybrid_model_round_trip(records, tmp_path):
     assert loaded.encoder_.name == "hybrid/1"
     assert np.allclose(clf.predict_proba(texts), loaded.predict_proba(texts))
     assert [p.to_dict() for p in clf.predict(texts)] == [p.to_dict() for p in loaded.predict(texts)]
+
+
+def test_e5_embeds_each_distinct_text_once(monkeypatch):
+    from cxnlp.encoders import e5
+
+    enc = make_encoder("e5")
+    real = e5._model(enc.variant)
+    seen = []
+
+    class Counting:
+        def encode(self, batch, is_query):
+            seen.extend(batch)
+            return real.encode(batch, is_query)
+
+    monkeypatch.setitem(e5._MODELS, enc.variant, Counting())
+    texts = ["ok", "👍", "ok", "Kuski oli tyly.", "ok", "👍"]
+    X = enc.transform(texts, ["en"] * len(texts))
+    assert sorted(seen) == sorted(["ok", "👍", "Kuski oli tyly."])
+    assert X.shape == (6, 384) and np.array_equal(X[0], X[2]) and np.array_equal(X[1], X[5])
+    assert np.allclose(X[3], real.encode(["Kuski oli tyly."], is_query=True)[0])
+    assert enc.transform([], []).shape == (0, 384)

@@ -50,12 +50,15 @@ class E5Encoder:
         return self
 
     def transform(self, texts: Sequence[str], langs: Sequence[str]) -> np.ndarray:
+        """Embeddings, one row per text; each distinct text is embedded once (surveys repeat "ok", "👍")."""
         model = _model(self.variant)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            out[start : start + len(batch)] = model.encode(batch, is_query=self.prefix == "query")
-        return out
+        unique = list(dict.fromkeys(texts))
+        row = {t: i for i, t in enumerate(unique)}
+        vectors = np.zeros((len(unique), self.dim), dtype=np.float32)
+        for start in range(0, len(unique), self.batch_size):
+            batch = unique[start : start + self.batch_size]
+            vectors[start : start + len(batch)] = model.encode(batch, is_query=self.prefix == "query")
+        return vectors[[row[t] for t in texts]] if texts else vectors
 
     def get_config(self) -> dict[str, Any]:
         return {"prefix": self.prefix, "variant": self.variant, "batch_size": self.batch_size}
