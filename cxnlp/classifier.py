@@ -59,12 +59,14 @@ class FeedbackClassifier:
         data = X if isinstance(X, TrainingData) and y is None else as_training_data(X, y, taxonomy=self.taxonomy)
         texts = [normalize(t) for t in data.texts]
         langs = [detect_language(t) for t in texts]
+        fine_tuning = None
         if self.encoder == "transformer":  # fine-tune the encoder itself; heads come out of the same training
             from cxnlp.transformer.finetune import FineTuneConfig, fine_tune
 
             cfg = FineTuneConfig.from_options({"seed": self.seed, **self.encoder_options})
             normalised = TrainingData(texts, data.labels, data.taxonomy, data.ids)
             self.encoder_, self.heads_, self.history_ = fine_tune(normalised, cfg)
+            fine_tuning = self.history_
         else:
             encoder = make_encoder(self.encoder, **self.encoder_options).fit(texts, langs)
             features = encoder.transform(texts, langs)
@@ -74,8 +76,8 @@ class FeedbackClassifier:
         self.taxonomy_ = data.taxonomy
         self.training_info_ = {"n_train": len(texts), "data_hash": data.digest(),
                                "languages": {k: langs.count(k) for k in sorted(set(langs))}}
-        if hasattr(self, "history_"):
-            self.training_info_["fine_tuning"] = self.history_
+        if fine_tuning is not None:
+            self.training_info_["fine_tuning"] = fine_tuning
         self.metrics_: dict[str, Any] | None = None
         return self
 

@@ -85,8 +85,8 @@ class LinearHeads:
 
 
 # -- fitting (scikit-learn is imported only here) ----------------------------------------------
-def _support_warnings(group: LabelGroup, Y: np.ndarray) -> np.ndarray:
-    """Positive counts per label; warns about labels too rare to learn."""
+def _support_warnings(group: LabelGroup, Y: np.ndarray) -> None:
+    """Warn about labels too rare to learn."""
     counts = Y.sum(axis=0) if group.is_multi else np.bincount(Y, minlength=len(group.labels))
     for name, c in zip(group.label_names, counts):
         if c < MIN_EXAMPLES:
@@ -94,7 +94,6 @@ def _support_warnings(group: LabelGroup, Y: np.ndarray) -> np.ndarray:
                 f"label {name!r} of group {group.name!r} has {int(c)} training examples"
                 + ("; it will never be predicted" if c == 0 else "; its predictions will be unreliable")
                 + ". Fix: add examples, or drop the label from your taxonomy.", stacklevel=4)
-    return counts
 
 
 def _fit_binary(X: Any, y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, float]:

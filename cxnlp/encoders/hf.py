@@ -77,14 +77,16 @@ class HFEncoder:
     @property
     def window_length(self) -> int:
         """``max_length`` capped by what the model can take (its position embeddings, its tokenizer's limit)."""
-        self._load()
-        limits = [self.max_length]
-        positions = getattr(self._net.config, "max_position_embeddings", None)
-        if positions:  # RoBERTa-style models start positions after the padding index
-            limits.append(positions - (2 if "roberta" in self._net.config.model_type else 0))
-        if 0 < getattr(self._tok, "model_max_length", 0) < 1_000_000:
-            limits.append(self._tok.model_max_length)
-        return min(limits)
+        if not hasattr(self, "_window"):
+            self._load()
+            limits = [self.max_length]
+            positions = getattr(self._net.config, "max_position_embeddings", None)
+            if positions:  # RoBERTa-style models start positions after the padding index
+                limits.append(positions - (2 if "roberta" in self._net.config.model_type else 0))
+            if 0 < getattr(self._tok, "model_max_length", 0) < 1_000_000:
+                limits.append(self._tok.model_max_length)
+            self._window = min(limits)
+        return self._window
 
     @property
     def dim(self) -> int:
