@@ -36,7 +36,7 @@ class FeedbackClassifier:
 
     def __init__(self, encoder: str = "lexical", taxonomy: Taxonomy | None = None, *, C: float = 4.0,
                  cv_folds: int = 5, seed: int = 0, encoder_options: Mapping[str, Any] | None = None,
-                 batch_size: int = 256):
+                 batch_size: int = 256, class_weight: str | None = None):
         self.encoder = encoder
         self.taxonomy = taxonomy
         self.C = C
@@ -44,6 +44,7 @@ class FeedbackClassifier:
         self.seed = seed
         self.encoder_options = dict(encoder_options or {})
         self.batch_size = batch_size
+        self.class_weight = class_weight
 
     # -- training -------------------------------------------------------------------------------
     def fit(self, X: Sequence[str] | TrainingData | Any, y: Sequence[Mapping[str, Any]] | None = None) -> FeedbackClassifier:
@@ -71,7 +72,7 @@ class FeedbackClassifier:
             encoder = make_encoder(self.encoder, **self.encoder_options).fit(texts, langs)
             features = encoder.transform(texts, langs)
             self.heads_ = fit_heads(features, data.targets(), data.taxonomy, C=self.C, cv_folds=self.cv_folds,
-                                    seed=self.seed)
+                                    seed=self.seed, class_weight=self.class_weight)
             self.encoder_ = encoder
         self.taxonomy_ = data.taxonomy
         self.training_info_ = {"n_train": len(texts), "data_hash": data.digest(),
@@ -160,6 +161,7 @@ class FeedbackClassifier:
         self.heads_.save(directory / "heads")
         config = {"encoder": self.encoder_.name,
                   "classifier": {"family": self.encoder, "C": self.C, "cv_folds": self.cv_folds, "seed": self.seed,
+                                 "class_weight": self.class_weight,
                                  "encoder_options": self.encoder_options, "batch_size": self.batch_size}}
         write_model_files(directory, config=config, taxonomy=self.taxonomy_, extra_meta={"training": self.training_info_})
         if self.metrics_ is not None:
@@ -181,7 +183,8 @@ class FeedbackClassifier:
         settings = config["classifier"]
         clf = cls(encoder=settings.get("family", config["encoder"].split("/")[0]), taxonomy=taxonomy, C=settings.get("C", 4.0),
                   cv_folds=settings.get("cv_folds", 5), seed=settings.get("seed", 0),
-                  encoder_options=settings.get("encoder_options"), batch_size=settings.get("batch_size", 256))
+                  encoder_options=settings.get("encoder_options"), batch_size=settings.get("batch_size", 256),
+                  class_weight=settings.get("class_weight", "balanced"))  # cxnlp < 0.2 always balanced
         clf.encoder_ = load_encoder(config["encoder"], directory / "encoder")
         clf.heads_ = LinearHeads.load(directory / "heads", taxonomy, clf.encoder_.dim)
         clf.taxonomy_ = taxonomy

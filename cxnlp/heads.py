@@ -96,30 +96,31 @@ def _support_warnings(group: LabelGroup, Y: np.ndarray) -> None:
                 + ". Fix: add examples, or drop the label from your taxonomy.", stacklevel=4)
 
 
-def _fit_binary(X: Any, y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, float]:
+def _fit_binary(X: Any, y: np.ndarray, C: float, seed: int, class_weight: str | None) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
     if y.min() == y.max():  # a label never (or always) present: a constant head
         return np.zeros(X.shape[1], np.float32), (CONSTANT_LOGIT if y[0] else -CONSTANT_LOGIT)
-    m = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=seed)
+    m = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear", max_iter=1000, random_state=seed)
     m.fit(X, y)
     return m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
-def _fit_one(group: LabelGroup, X: Any, Y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _fit_one(group: LabelGroup, X: Any, Y: np.ndarray, C: float, seed: int,
+             class_weight: str | None) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     k = len(group.labels)
     W, b = np.zeros((X.shape[1], k), np.float32), np.full(k, -CONSTANT_LOGIT)
     if group.is_multi:
         for j in range(k):
-            W[:, j], b[j] = _fit_binary(X, Y[:, j], C, seed)
+            W[:, j], b[j] = _fit_binary(X, Y[:, j], C, seed, class_weight)
         return W, b
     present = np.unique(Y)
     if len(present) == 1:
         b[present[0]] = CONSTANT_LOGIT
         return W, b
-    m = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
+    m = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, random_state=seed)
     m.fit(X, Y)
     if len(present) == 2:  # scikit-learn fits one logit for two classes
         W[:, present[1]], b[present[0]], b[present[1]] = m.coef_[0], 0.0, m.intercept_[0]
@@ -142,21 +143,27 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def fit_heads(X: Any, targets: Mapping[str, np.ndarray], taxonomy: Taxonomy, *, C: float = 4.0,
-              cv_folds: int = 5, seed: int = 0) -> LinearHeads:
+              cv_folds: int = 5, seed: int = 0, class_weight: str | None = None) -> LinearHeads:
     """Fit one head per group; thresholds of multi-label groups come from ``cv_folds``-fold out-of-fold
-    probabilities, so they are never tuned on the rows they are fitted on."""
+    probabilities, so they are never tuned on the rows they are fitted on.
+
+    ``class_weight=None`` keeps the training data's label priors (the tuned thresholds already handle
+    rare multi-label labels); ``"balanced"`` reweights classes, which helps a single-label group whose
+    rare class would otherwise never win."""
+    if class_weight not in (None, "balanced"):
+        raise ValueError(f"class_weight must be None or 'balanced', found {class_weight!r}")
     from sklearn.model_selection import KFold
 
     heads = {}
     for g in taxonomy:
         Y = targets[g.name]
         _support_warnings(g, Y)
-        W, b = _fit_one(g, X, Y, C, seed)
+        W, b = _fit_one(g, X, Y, C, seed, class_weight)
         thresholds = np.full(len(g.labels), 0.5)
         if g.is_multi and cv_folds >= 2 and X.shape[0] >= 4 * cv_folds:
             oof = np.zeros(Y.shape, dtype=np.float64)
             for tr, te in KFold(cv_folds, shuffle=True, random_state=seed).split(np.arange(X.shape[0])):
-                Wf, bf = _fit_one(g, X[tr], Y[tr], C, seed)
+                Wf, bf = _fit_one(g, X[tr], Y[tr], C, seed, class_weight)
                 oof[te] = GroupHead(g, Wf, bf, thresholds).proba(X[te])
             thresholds = np.array([best_threshold(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
         heads[g.name] = GroupHead(g, W, b, thresholds)

