@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cxnlp.encoders.e5 import RUNTIMES
 from cxnlp.train.data import load_training_data
 from cxnlp.train.metrics import format_report
 from cxnlp.train.run import train
@@ -56,10 +57,14 @@ def main() -> None:
     parser.add_argument("--eval-split", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--encoder", default="hybrid", help="chosen by benchmarks/compare.py (see benchmarks/RESULTS.md)")
+    parser.add_argument("--e5-runtime", default="onnx-int8", choices=RUNTIMES,
+                        help="e5 engine of e5/hybrid encoders, chosen by benchmarks/compare.py")
     args = parser.parse_args()
 
     data = load_training_data(args.data, id_col="id")
-    _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True, encoder=args.encoder)
+    options = {"hybrid": {"e5": {"runtime": args.e5_runtime}}, "e5": {"runtime": args.e5_runtime}}.get(args.encoder, {})
+    _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True, encoder=args.encoder,
+                      encoder_options=options)
     if report is not None:
         print(format_report(report))
     card = Path(args.out) / "README.md"
