@@ -57,12 +57,14 @@ def main() -> None:
     parser.add_argument("--eval-split", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--encoder", default="hybrid", help="chosen by benchmarks/compare.py (see benchmarks/RESULTS.md)")
-    parser.add_argument("--e5-runtime", default="onnx-int8", choices=RUNTIMES,
+    parser.add_argument("--e5-runtime", default="onnx-fp32", choices=RUNTIMES,
                         help="e5 engine of e5/hybrid encoders, chosen by benchmarks/compare.py")
+    parser.add_argument("--e5-layers", default="6,12", help="comma-separated e5 layers to pool (12 = last)")
     args = parser.parse_args()
 
     data = load_training_data(args.data, id_col="id")
-    options = {"hybrid": {"e5": {"runtime": args.e5_runtime}}, "e5": {"runtime": args.e5_runtime}}.get(args.encoder, {})
+    e5 = {"runtime": args.e5_runtime, "layers": [int(n) for n in args.e5_layers.split(",")]}
+    options = {"hybrid": {"e5": e5}, "e5": e5}.get(args.encoder, {})
     _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True, encoder=args.encoder,
                       encoder_options=options)
     if report is not None:

