@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 
 import pytest
 
@@ -15,15 +14,15 @@ from tests.conftest import CORPUS, ROOT
 PROBE_DIR = ROOT / "benchmarks" / "data"
 
 
-def _probe_module():
-    spec = importlib.util.spec_from_file_location("length_probe", ROOT / "benchmarks" / "length_probe.py")
+def _script(path: str):
+    spec = importlib.util.spec_from_file_location(path.replace("/", "_")[:-3], ROOT / path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+def _probe_module():
+    return _script("benchmarks/length_probe.py")
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
@@ -41,17 +40,12 @@ def test_probe_files_are_valid_labelled_data(lang):
 
 
 def test_probe_shares_no_text_with_the_training_corpus():
+    checks = _script("training/check_corpus.py")  # the corpus's own dev-set overlap check, pointed at the probe
     corpus = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    probe = _probe_module().read_probe()
-
-    def grams(text: str) -> set[tuple[str, ...]]:
-        w = _words(text)
-        return {tuple(w[i:i + 8]) for i in range(len(w) - 7)}
-
-    seen = {" ".join(_words(t)) for t in corpus}
-    corpus_grams = set().union(*(grams(t) for t in corpus))
-    assert [r["id"] for r in probe if " ".join(_words(r["text"])) in seen] == []
-    assert [r["id"] for r in probe if grams(r["text"]) & corpus_grams] == []
+    seen = {" ".join(checks.words(t)) for t in corpus}
+    assert [r["id"] for r in _probe_module().read_probe() if " ".join(checks.words(r["text"])) in seen] == []
+    for lang in ("fi", "en"):
+        assert checks.dev_overlap(corpus, PROBE_DIR / f"length_probe_{lang}.jsonl") == []
 
 
 def test_default_model_does_not_judge_sentiment_by_length():

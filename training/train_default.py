@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cxnlp.cli.train import _encoder_options, _layers
 from cxnlp.encoders.e5 import RUNTIMES
 from cxnlp.train.data import load_training_data
 from cxnlp.train.metrics import format_report
@@ -63,9 +64,9 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_training_data(args.data, id_col="id")
-    e5 = {"runtime": args.e5_runtime, "layers": [int(n) for n in args.e5_layers.split(",")]}
-    options = {"hybrid": {"e5": e5}, "e5": e5}.get(args.encoder, {})
-    _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True, encoder=args.encoder,
+    encoder, options = _encoder_options("linear", args.encoder, None, "", e5_runtime=args.e5_runtime,
+                                        e5_layers=_layers(args.e5_layers))
+    _, report = train(data, args.out, eval_split=args.eval_split, seed=args.seed, refit_full=True, encoder=encoder,
                       encoder_options=options)
     if report is not None:
         print(format_report(report))

